@@ -1,0 +1,2 @@
+//! Placeholder: the criterion suite arrives with its own issue.
+#![forbid(unsafe_code)]

@@ -1,0 +1,2 @@
+//! Placeholder: the actix-web adapter arrives with its own issue.
+#![forbid(unsafe_code)]

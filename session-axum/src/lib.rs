@@ -1,0 +1,2 @@
+//! Placeholder: the axum adapter arrives with its own issue.
+#![forbid(unsafe_code)]
