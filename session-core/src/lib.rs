@@ -24,6 +24,8 @@ mod sealed_cookie;
 mod secure;
 mod session;
 pub mod store;
+#[cfg(feature = "testkit")]
+pub mod testkit;
 
 pub use crate::config::{
     Backend, ConfigError, DEFAULT_COOKIE_NAME, SameSite, SessionConfig, SessionConfigBuilder,

@@ -167,3 +167,71 @@ impl SessionStore for MemoryStore {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use time::macros::datetime;
+
+    use super::*;
+    use crate::data::SessionData;
+    use crate::testkit::{ManualClock, block_on};
+
+    #[test]
+    fn expired_records_are_swept_a_few_at_a_time() {
+        let start = datetime!(2026-01-01 00:00 UTC);
+        let clock = Arc::new(ManualClock::new(start));
+        let store = MemoryStore::with_clock(clock.clone());
+        let record = Record::new(
+            SessionData::new(),
+            start,
+            start + time::Duration::minutes(1),
+            0,
+        );
+        let live = SessionId::generate();
+        block_on(async {
+            for _ in 0..20 {
+                store.create(&SessionId::generate(), &record).await.unwrap();
+            }
+            let mut long_lived = record.clone();
+            long_lived.expires_at = start + time::Duration::days(1);
+            store.create(&live, &long_lived).await.unwrap();
+            assert_eq!(store.len(), 21);
+
+            clock.advance(Duration::from_secs(120));
+            store.load(&live).await.unwrap();
+            assert_eq!(
+                store.len(),
+                21 - SWEEP_BATCH,
+                "one operation sweeps a bounded batch"
+            );
+            for _ in 0..3 {
+                store.load(&live).await.unwrap();
+            }
+            assert_eq!(store.len(), 1, "the live record stays");
+            assert!(store.load(&live).await.unwrap().is_some());
+        });
+    }
+
+    #[test]
+    fn purge_removes_every_expired_record_at_once() {
+        let start = datetime!(2026-01-01 00:00 UTC);
+        let clock = Arc::new(ManualClock::new(start));
+        let store = MemoryStore::with_clock(clock.clone());
+        let record = Record::new(
+            SessionData::new(),
+            start,
+            start + time::Duration::minutes(1),
+            0,
+        );
+        block_on(async {
+            for _ in 0..20 {
+                store.create(&SessionId::generate(), &record).await.unwrap();
+            }
+        });
+        clock.advance(Duration::from_secs(60));
+        store.purge_expired();
+        assert!(store.is_empty());
+    }
+}
