@@ -1,2 +1,3 @@
-//! Placeholder: the criterion suite arrives with its own issue.
+//! The project's criterion suite; the benchmarks are in `benches/`. Run them with
+//! `cargo bench -p benches`.
 #![forbid(unsafe_code)]

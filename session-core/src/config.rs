@@ -4,6 +4,8 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use zeroize::Zeroizing;
+
 use crate::expiry::{Clock, Expiry, SystemClock};
 use crate::secure::keyring::{KeyError, Keyring};
 
@@ -167,8 +169,8 @@ impl SessionConfig {
         let var = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
         let mut builder = Self::builder();
 
-        if let Some(secret) = var("SESSION_SECRET") {
-            let previous = var("SESSION_SECRET_PREVIOUS").unwrap_or_default();
+        if let Some(secret) = var("SESSION_SECRET").map(Zeroizing::new) {
+            let previous = Zeroizing::new(var("SESSION_SECRET_PREVIOUS").unwrap_or_default());
             let previous = previous.split(',').map(str::trim).filter(|s| !s.is_empty());
             let keyring = Keyring::from_secrets(secret.as_str(), previous).map_err(|source| {
                 ConfigError::Secret {

@@ -803,3 +803,38 @@ async fn typed_sessions_round_trip() {
         );
     }
 }
+
+#[test]
+fn a_dynamodb_backend_without_its_store_is_a_clear_error() {
+    let config = SessionConfig::builder()
+        .keyring(Keyring::from_secrets(SECRET, []).unwrap())
+        .backend(Backend::from_table_name(Some("app-production-session")))
+        .build()
+        .unwrap();
+    let error = SessionManager::new(config).unwrap_err();
+    let message = error.to_string();
+    assert!(
+        message.contains("DynamoDB table app-production-session"),
+        "{message}"
+    );
+    assert!(
+        message.contains("dynamodb"),
+        "says how to get it: {message}"
+    );
+}
+
+/// Adapters need handles they can move across threads and futures that are `Send`.
+#[test]
+fn sessions_and_their_futures_are_send_and_sync() {
+    fn send_sync<T: Send + Sync + Clone>(_: &T) {}
+    fn send<T: Send>(_: T) {}
+    let app = App::new(Kind::Memory);
+    let session = app.sessions.start([]);
+    send_sync(&session);
+    send_sync(&app.sessions);
+    send(session.get::<u32>("count"));
+    send(session.insert("count", 1));
+    send(session.take_flashes());
+    send(session.regenerate());
+    send(app.sessions.finish(&session));
+}
