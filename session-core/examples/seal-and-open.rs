@@ -6,11 +6,23 @@
 
 use session_core::{SessionConfig, SessionManager};
 
+use std::process::ExitCode;
+
 #[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .init();
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let sessions = SessionManager::new(SessionConfig::from_env()?)?;
     println!("backend: {}", sessions.config().backend());
 
@@ -37,7 +49,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     // Request 3: a tampered cookie is a fresh, empty session, never an error.
-    let tampered = cookie.replacen("v4.local.", "v4.local.A", 1);
+    let last = if cookie.ends_with('A') { "B" } else { "A" };
+    let tampered = format!("{}{last}", &cookie[..cookie.len() - 1]);
     let session = sessions.start([tampered.as_str()]);
     println!(
         "request 3 <- tampered cookie: empty session = {}",

@@ -7,7 +7,7 @@ use std::time::Duration;
 use zeroize::Zeroizing;
 
 use crate::expiry::{Clock, Expiry, SystemClock};
-use crate::secure::keyring::{KeyError, Keyring};
+use crate::secure::keyring::{Key, KeyError, Keyring};
 
 /// The cookie name Architect uses, so that an Architect app and a Rust app can share a
 /// domain's sessions.
@@ -170,15 +170,27 @@ impl SessionConfig {
         let mut builder = Self::builder();
 
         if let Some(secret) = var("SESSION_SECRET").map(Zeroizing::new) {
-            let previous = Zeroizing::new(var("SESSION_SECRET_PREVIOUS").unwrap_or_default());
-            let previous = previous.split(',').map(str::trim).filter(|s| !s.is_empty());
-            let keyring = Keyring::from_secrets(secret.as_str(), previous).map_err(|source| {
-                ConfigError::Secret {
-                    origin: "SESSION_SECRET or SESSION_SECRET_PREVIOUS",
+            let current =
+                Key::from_secret(secret.as_str()).map_err(|source| ConfigError::Secret {
+                    origin: "SESSION_SECRET",
                     source,
-                }
-            })?;
+                })?;
+            let previous = Zeroizing::new(var("SESSION_SECRET_PREVIOUS").unwrap_or_default());
+            let previous = previous
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(Key::from_secret)
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|source| ConfigError::Secret {
+                    origin: "SESSION_SECRET_PREVIOUS",
+                    source,
+                })?;
+            let keyring = Keyring::with_previous(current, previous);
             builder = builder.keyring(keyring);
+        } else if var("SESSION_SECRET_PREVIOUS").is_some() {
+            // Previous secrets without a current one: a deploy that lost its secret.
+            return Err(ConfigError::MissingSecret);
         }
         if let Some(v) = var("SESSION_REQUIRE_SECRET") {
             builder = builder.require_secret(parse_bool("SESSION_REQUIRE_SECRET", &v)?);
@@ -543,6 +555,10 @@ mod tests {
             Err(ConfigError::MissingSecret)
         ));
         assert!(from(&[("SESSION_REQUIRE_SECRET", "1"), ("SESSION_SECRET", SECRET)]).is_ok());
+        assert!(matches!(
+            from(&[("SESSION_SECRET_PREVIOUS", SECRET)]),
+            Err(ConfigError::MissingSecret)
+        ));
     }
 
     #[test]
