@@ -6,7 +6,8 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use rand::Rng as _;
-use session_core::{Backend, Keyring, SessionConfig, SessionData, SessionManager};
+use session_core::testkit::manager;
+use session_core::{Backend, SessionData};
 
 /// A session of about 2 KB: a user, a counter and a 30-line cart.
 fn two_kb_session() -> String {
@@ -50,21 +51,9 @@ fn decode(c: &mut Criterion) {
     group.finish();
 }
 
-fn manager(backend: Backend) -> SessionManager {
-    let keyring = Keyring::from_secrets("a benchmark secret of at least 32 bytes", []).unwrap();
-    let config = SessionConfig::builder()
-        .keyring(keyring)
-        .backend(backend)
-        .build()
-        .unwrap();
-    SessionManager::new(config).unwrap()
-}
-
 /// A whole request's session work: `start`, the handler's calls, `finish`.
 fn request(c: &mut Criterion) {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
     let data = SessionData::from_json(&two_kb_session()).unwrap();
     let mut group = c.benchmark_group("request");
     for (name, backend) in [("cookie", Backend::Cookie), ("memory", Backend::Memory)] {

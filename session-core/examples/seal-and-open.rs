@@ -10,9 +10,7 @@ use std::process::ExitCode;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .init();
+    tracing_subscriber::fmt().with_writer(std::io::stderr).init();
     match run().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -30,10 +28,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let session = sessions.start([]);
     session.insert("user", "ada").await?;
     session.flash("Welcome, ada").await?;
-    let set_cookie = sessions
-        .finish(&session)
-        .await?
-        .ok_or("a new session sets a cookie")?;
+    let set_cookie = sessions.finish(&session).await?.ok_or("a new session sets a cookie")?;
     println!("request 1 -> Set-Cookie: {set_cookie}");
 
     // Request 2: the browser sends the cookie back; the handler reads.
@@ -52,9 +47,6 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let last = if cookie.ends_with('A') { "B" } else { "A" };
     let tampered = format!("{}{last}", &cookie[..cookie.len() - 1]);
     let session = sessions.start([tampered.as_str()]);
-    println!(
-        "request 3 <- tampered cookie: empty session = {}",
-        session.is_empty().await?
-    );
+    println!("request 3 <- tampered cookie: empty session = {}", session.is_empty().await?);
     Ok(())
 }

@@ -35,9 +35,7 @@ impl Backend {
         match table.map(str::trim) {
             None | Some("" | "cookie" | "jwe") => Self::Cookie,
             Some("memory") => Self::Memory,
-            Some(table) => Self::DynamoDb {
-                table: table.to_owned(),
-            },
+            Some(table) => Self::DynamoDb { table: table.to_owned() },
         }
     }
 }
@@ -170,11 +168,8 @@ impl SessionConfig {
         let mut builder = Self::builder();
 
         if let Some(secret) = var("SESSION_SECRET").map(Zeroizing::new) {
-            let current =
-                Key::from_secret(secret.as_str()).map_err(|source| ConfigError::Secret {
-                    origin: "SESSION_SECRET",
-                    source,
-                })?;
+            let current = Key::from_secret(secret.as_str())
+                .map_err(|source| ConfigError::Secret { origin: "SESSION_SECRET", source })?;
             let previous = Zeroizing::new(var("SESSION_SECRET_PREVIOUS").unwrap_or_default());
             let previous = previous
                 .split(',')
@@ -195,9 +190,7 @@ impl SessionConfig {
         if let Some(v) = var("SESSION_REQUIRE_SECRET") {
             builder = builder.require_secret(parse_bool("SESSION_REQUIRE_SECRET", &v)?);
         }
-        builder = builder.backend(Backend::from_table_name(
-            var("SESSION_TABLE_NAME").as_deref(),
-        ));
+        builder = builder.backend(Backend::from_table_name(var("SESSION_TABLE_NAME").as_deref()));
         if let Some(v) = var("SESSION_COOKIE_NAME") {
             builder = builder.cookie_name(v);
         }
@@ -210,11 +203,7 @@ impl SessionConfig {
                 "strict" => SameSite::Strict,
                 "none" => SameSite::None,
                 _ => {
-                    return Err(invalid(
-                        "SESSION_SAME_SITE",
-                        &v,
-                        "expected lax, strict or none",
-                    ));
+                    return Err(invalid("SESSION_SAME_SITE", &v, "expected lax, strict or none"));
                 }
             };
             builder = builder.same_site(same_site);
@@ -368,9 +357,7 @@ impl SessionConfigBuilder {
     pub fn build(self) -> Result<SessionConfig, ConfigError> {
         self.expiry.validate().map_err(ConfigError::Expiry)?;
         if !is_cookie_token(&self.cookie_name) {
-            return Err(ConfigError::Cookie(
-                "the name must be a non-empty token (RFC 6265)",
-            ));
+            return Err(ConfigError::Cookie("the name must be a non-empty token (RFC 6265)"));
         }
         if !self.path.starts_with('/') || !self.path.bytes().all(is_attribute_byte) {
             return Err(ConfigError::Cookie(
@@ -393,10 +380,8 @@ impl SessionConfigBuilder {
                     "no SESSION_SECRET: using a random key for this process; sessions will not \
                      survive a restart (run `keygen` for a secret)"
                 );
-                Keyring::generate().map_err(|source| ConfigError::Secret {
-                    origin: "random key",
-                    source,
-                })?
+                Keyring::generate()
+                    .map_err(|source| ConfigError::Secret { origin: "random key", source })?
             }
         };
         Ok(SessionConfig {
@@ -413,12 +398,14 @@ impl SessionConfigBuilder {
     }
 }
 
-fn invalid(name: &'static str, value: &str, reason: &'static str) -> ConfigError {
-    ConfigError::InvalidVar {
-        name,
-        value: value.to_owned(),
-        reason,
+impl From<KeyError> for ConfigError {
+    fn from(source: KeyError) -> Self {
+        Self::Secret { origin: "secret", source }
     }
+}
+
+fn invalid(name: &'static str, value: &str, reason: &'static str) -> ConfigError {
+    ConfigError::InvalidVar { name, value: value.to_owned(), reason }
 }
 
 fn parse_bool(name: &'static str, value: &str) -> Result<bool, ConfigError> {
@@ -432,20 +419,14 @@ fn parse_bool(name: &'static str, value: &str) -> Result<bool, ConfigError> {
 fn parse_seconds(name: &'static str, value: &str) -> Result<Duration, ConfigError> {
     match value.trim().parse::<u64>() {
         Ok(secs) if secs > 0 => Ok(Duration::from_secs(secs)),
-        _ => Err(invalid(
-            name,
-            value,
-            "expected a positive whole number of seconds",
-        )),
+        _ => Err(invalid(name, value, "expected a positive whole number of seconds")),
     }
 }
 
 /// RFC 6265 `token`: what a cookie name may be.
 fn is_cookie_token(name: &str) -> bool {
     !name.is_empty()
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&b))
+        && name.bytes().all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&b))
 }
 
 fn is_attribute_byte(b: u8) -> bool {
@@ -461,10 +442,8 @@ mod tests {
     const SECRET: &str = "0123456789abcdef0123456789abcdef";
 
     fn from(vars: &[(&str, &str)]) -> Result<SessionConfig, ConfigError> {
-        let vars: HashMap<String, String> = vars
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let vars: HashMap<String, String> =
+            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         SessionConfig::from_vars(|name| vars.get(name).cloned())
     }
 
@@ -477,9 +456,7 @@ mod tests {
         assert_eq!(Backend::from_table_name(Some("memory")), Backend::Memory);
         assert_eq!(
             Backend::from_table_name(Some("app-production-session")),
-            Backend::DynamoDb {
-                table: "app-production-session".into()
-            }
+            Backend::DynamoDb { table: "app-production-session".into() }
         );
     }
 
@@ -529,15 +506,9 @@ mod tests {
     fn a_short_secret_is_refused_without_echoing_it() {
         let err = from(&[("SESSION_SECRET", "tooshort")]).unwrap_err();
         let message = err.to_string();
-        assert!(
-            message.contains("SESSION_SECRET") && message.contains("at least 32"),
-            "{message}"
-        );
+        assert!(message.contains("SESSION_SECRET") && message.contains("at least 32"), "{message}");
         assert!(!message.contains("tooshort"));
-        let err = from(&[
-            ("SESSION_SECRET", SECRET),
-            ("SESSION_SECRET_PREVIOUS", "short"),
-        ]);
+        let err = from(&[("SESSION_SECRET", SECRET), ("SESSION_SECRET_PREVIOUS", "short")]);
         assert!(matches!(err, Err(ConfigError::Secret { .. })));
     }
 
@@ -545,11 +516,7 @@ mod tests {
     fn no_secret_is_a_random_key_or_an_error_when_required() {
         let a = from(&[]).unwrap();
         let b = from(&[]).unwrap();
-        assert_ne!(
-            a.keyring.current().id(),
-            b.keyring.current().id(),
-            "never a fixed key"
-        );
+        assert_ne!(a.keyring.current().id(), b.keyring.current().id(), "never a fixed key");
         assert!(matches!(
             from(&[("SESSION_REQUIRE_SECRET", "1")]),
             Err(ConfigError::MissingSecret)
@@ -581,13 +548,7 @@ mod tests {
         assert!(base().cookie_name("").build().is_err());
         assert!(base().path("no-slash").build().is_err());
         assert!(base().domain("a;b").build().is_err());
-        assert!(
-            base()
-                .same_site(SameSite::None)
-                .secure(false)
-                .build()
-                .is_err()
-        );
+        assert!(base().same_site(SameSite::None).secure(false).build().is_err());
         assert!(base().same_site(SameSite::None).build().is_ok());
     }
 }

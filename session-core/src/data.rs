@@ -29,10 +29,7 @@ impl SessionData {
 
     /// Decodes the value under `key`, if there is one.
     pub fn get<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, serde_json::Error> {
-        self.entries
-            .get(key)
-            .map(|raw| serde_json::from_str(raw.get()))
-            .transpose()
+        self.entries.get(key).map(|raw| serde_json::from_str(raw.get())).transpose()
     }
 
     /// The raw JSON text under `key`.
@@ -52,11 +49,7 @@ impl SessionData {
 
     /// Stores already-serialized JSON under `key`; returns whether the data changed.
     pub fn insert_raw(&mut self, key: &str, raw: Box<RawValue>) -> bool {
-        if self
-            .entries
-            .get(key)
-            .is_some_and(|old| old.get() == raw.get())
-        {
+        if self.entries.get(key).is_some_and(|old| old.get() == raw.get()) {
             return false;
         }
         self.entries.insert(key.to_owned(), raw);
@@ -152,17 +145,11 @@ mod tests {
     fn typed_values_round_trip_and_unchanged_inserts_are_no_change() {
         let mut data = SessionData::new();
         assert!(data.insert("count", &1).unwrap());
-        assert!(
-            !data.insert("count", &1).unwrap(),
-            "same value is no change"
-        );
+        assert!(!data.insert("count", &1).unwrap(), "same value is no change");
         assert!(data.insert("count", &2).unwrap());
         assert_eq!(data.get::<i64>("count").unwrap(), Some(2));
         assert_eq!(data.get::<i64>("missing").unwrap(), None);
-        assert!(
-            data.get::<String>("count").is_err(),
-            "a wrong type is an error, not a panic"
-        );
+        assert!(data.get::<String>("count").is_err(), "a wrong type is an error, not a panic");
         assert!(data.remove("count"));
         assert!(!data.remove("count"));
         assert!(data.is_empty());
@@ -173,14 +160,8 @@ mod tests {
         let json = r#"{"a":{"deep":[1,2,{"x":"y"}]},"b":"\u00e9"}"#;
         let mut data = SessionData::from_json(json).unwrap();
         data.insert("c", &true).unwrap();
-        assert_eq!(
-            data.to_json(),
-            r#"{"a":{"deep":[1,2,{"x":"y"}]},"b":"\u00e9","c":true}"#
-        );
-        assert!(
-            SessionData::from_json("[1,2]").is_err(),
-            "a session is an object"
-        );
+        assert_eq!(data.to_json(), r#"{"a":{"deep":[1,2,{"x":"y"}]},"b":"\u00e9","c":true}"#);
+        assert!(SessionData::from_json("[1,2]").is_err(), "a session is an object");
     }
 
     #[derive(Debug, Serialize, Deserialize, PartialEq)]
@@ -192,17 +173,11 @@ mod tests {
     #[test]
     fn whole_struct_sessions() {
         let mut data = SessionData::new();
-        let cart = Cart {
-            user: Some("ada".into()),
-            items: vec!["apple".into()],
-        };
+        let cart = Cart { user: Some("ada".into()), items: vec!["apple".into()] };
         assert!(data.replace_with_struct(&cart).unwrap());
         assert!(!data.replace_with_struct(&cart).unwrap());
         assert_eq!(data.to_struct::<Cart>().unwrap(), cart);
-        assert!(
-            data.replace_with_struct(&vec![1, 2]).is_err(),
-            "only objects"
-        );
+        assert!(data.replace_with_struct(&vec![1, 2]).is_err(), "only objects");
         assert_eq!(data.get::<String>("user").unwrap().as_deref(), Some("ada"));
     }
 
@@ -211,9 +186,6 @@ mod tests {
         let mut data = SessionData::new();
         data.insert("token", "hunter2").unwrap();
         let shown = format!("{data:?}");
-        assert!(
-            shown.contains("token") && !shown.contains("hunter2"),
-            "{shown}"
-        );
+        assert!(shown.contains("token") && !shown.contains("hunter2"), "{shown}");
     }
 }

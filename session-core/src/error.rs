@@ -92,10 +92,7 @@ mod tests {
 
     #[test]
     fn statuses_and_messages_map_each_failure() {
-        let too_large = SessionError::TooLarge {
-            size: 5000,
-            limit: 4096,
-        };
+        let too_large = SessionError::TooLarge { size: 5000, limit: 4096 };
         assert_eq!(too_large.http_status(), 413);
         let conflict = SessionError::from(StoreError::Conflict);
         assert_eq!(conflict.http_status(), 409);
@@ -103,14 +100,8 @@ mod tests {
         let down = SessionError::from(StoreError::unavailable("connection refused"));
         assert_eq!(down.http_status(), 503);
         assert!(down.is_unavailable());
-        assert!(
-            !down.public_message().contains("refused"),
-            "no internals in responses"
-        );
-        assert_eq!(
-            SessionError::from(StoreError::backend("no table")).http_status(),
-            500
-        );
+        assert!(!down.public_message().contains("refused"), "no internals in responses");
+        assert_eq!(SessionError::from(StoreError::backend("no table")).http_status(), 500);
     }
 
     #[test]

@@ -185,10 +185,7 @@ mod tests {
     fn deadline_is_the_earlier_of_idle_and_absolute() {
         let e = policy();
         assert_eq!(e.deadline(T0, T0), T0 + Duration::minutes(10));
-        assert_eq!(
-            e.deadline(T0, T0 + Duration::minutes(55)),
-            T0 + Duration::hours(1)
-        );
+        assert_eq!(e.deadline(T0, T0 + Duration::minutes(55)), T0 + Duration::hours(1));
     }
 
     #[test]
@@ -201,10 +198,7 @@ mod tests {
         let far = T0 + Duration::days(30);
         assert!(!e.is_live(T0, T0, far, T0 + Duration::minutes(11)), "idle");
         let recent = T0 + Duration::minutes(59);
-        assert!(
-            !e.is_live(T0, recent, far, T0 + Duration::minutes(61)),
-            "absolute"
-        );
+        assert!(!e.is_live(T0, recent, far, T0 + Duration::minutes(61)), "absolute");
     }
 
     #[test]
@@ -221,12 +215,7 @@ mod tests {
     #[test]
     fn validation_refuses_nonsense() {
         assert!(Expiry::default().validate().is_ok());
-        assert!(
-            Expiry::default()
-                .idle(StdDuration::ZERO)
-                .validate()
-                .is_err()
-        );
+        assert!(Expiry::default().idle(StdDuration::ZERO).validate().is_err());
         assert!(
             Expiry::default()
                 .refresh_interval(StdDuration::from_secs(8 * 86400))

@@ -30,9 +30,7 @@ impl SessionId {
     pub fn parse(id: &str) -> Option<Self> {
         let valid = !id.is_empty()
             && id.len() <= MAX_ID_LEN
-            && id
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+            && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         valid.then(|| Self(id.to_owned()))
     }
 

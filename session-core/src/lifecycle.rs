@@ -109,19 +109,12 @@ impl SessionManager {
                 });
             }
         };
-        Ok(Self {
-            shared: Arc::new(Shared { config, store }),
-        })
+        Ok(Self { shared: Arc::new(Shared { config, store }) })
     }
 
     /// Server-side sessions in `store`, whatever backend `config` names.
     pub fn with_store(config: SessionConfig, store: Arc<dyn SessionStore>) -> Self {
-        Self {
-            shared: Arc::new(Shared {
-                config,
-                store: Some(store),
-            }),
-        }
+        Self { shared: Arc::new(Shared { config, store: Some(store) }) }
     }
 
     /// Sessions configured from the environment ([`SessionConfig::from_env`]).
@@ -191,10 +184,8 @@ impl Shared {
                         now,
                     ) {
                         Ok((sealed, _)) => {
-                            let origin = Origin::Sealed {
-                                created: sealed.created,
-                                expires: sealed.expires,
-                            };
+                            let origin =
+                                Origin::Sealed { created: sealed.created, expires: sealed.expires };
                             return Ok(Loaded::new(sealed.data, origin));
                         }
                         Err(reason) => tracing::debug!(?reason, "session cookie not opened"),
@@ -267,12 +258,7 @@ impl Shared {
         let write = loaded.dirty || loaded.regenerate;
         let expiry = &self.config.expiry;
         let (id, version, created, expires) = match loaded.origin {
-            Origin::Stored {
-                id,
-                version,
-                created,
-                expires,
-            } => (id, version, created, expires),
+            Origin::Stored { id, version, created, expires } => (id, version, created, expires),
             Origin::New | Origin::Sealed { .. } => {
                 if !write || loaded.data.is_empty() {
                     return Ok(loaded.clear_cookie.then(|| self.removal_cookie()));
@@ -330,10 +316,7 @@ impl Shared {
     ) -> Result<SetCookie, SessionError> {
         let size = self.config.cookie_name.len() + value.len();
         if size > MAX_COOKIE_SIZE {
-            return Err(SessionError::TooLarge {
-                size,
-                limit: MAX_COOKIE_SIZE,
-            });
+            return Err(SessionError::TooLarge { size, limit: MAX_COOKIE_SIZE });
         }
         let mut cookie = self.cookie_builder(value);
         if self.config.expiry.is_persistent() {

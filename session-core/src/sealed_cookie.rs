@@ -76,16 +76,10 @@ impl SealedCookie {
         let payload = serde_json::to_vec(&claims).unwrap_or_default();
         let kid = key.id().to_string();
         let footer = serde_json::to_vec(&Footer { kid: &kid }).unwrap_or_default();
-        paseto::encrypt(
-            &key.keys().seal,
-            nonce,
-            &payload,
-            &footer,
-            cookie_name.as_bytes(),
-        )
-        // Only fails for invalid key or nonce lengths, which the types rule out; an empty
-        // value never opens, so this fails closed.
-        .unwrap_or_default()
+        paseto::encrypt(&key.keys().seal, nonce, &payload, &footer, cookie_name.as_bytes())
+            // Only fails for invalid key or nonce lengths, which the types rule out; an empty
+            // value never opens, so this fails closed.
+            .unwrap_or_default()
     }
 
     /// Opens a cookie value; the key it names must be in the keyring. Returns the session
@@ -166,10 +160,7 @@ mod tests {
         let sealed = pinned_session().seal_with_nonce(&key, NAME, &nonce());
         assert_eq!(sealed, PINNED);
         let format_md = include_str!("../../docs/FORMAT.md");
-        assert!(
-            format_md.contains(PINNED),
-            "docs/FORMAT.md shows the pinned value"
-        );
+        assert!(format_md.contains(PINNED), "docs/FORMAT.md shows the pinned value");
     }
 
     #[test]

@@ -44,17 +44,9 @@ pub(crate) enum Origin {
     /// No valid session arrived: a fresh one.
     New,
     /// A sealed cookie.
-    Sealed {
-        created: OffsetDateTime,
-        expires: OffsetDateTime,
-    },
+    Sealed { created: OffsetDateTime, expires: OffsetDateTime },
     /// A store record.
-    Stored {
-        id: SessionId,
-        version: u64,
-        created: OffsetDateTime,
-        expires: OffsetDateTime,
-    },
+    Stored { id: SessionId, version: u64, created: OffsetDateTime, expires: OffsetDateTime },
 }
 
 /// A loaded session and what the handler did to it.
@@ -74,26 +66,13 @@ pub(crate) struct Loaded {
 
 impl Loaded {
     pub(crate) fn new(data: SessionData, origin: Origin) -> Self {
-        Self {
-            data,
-            origin,
-            dirty: false,
-            regenerate: false,
-            retired: None,
-            clear_cookie: false,
-        }
+        Self { data, origin, dirty: false, regenerate: false, retired: None, clear_cookie: false }
     }
 }
 
 impl Session {
     pub(crate) fn new(shared: Arc<Shared>, candidates: Vec<String>) -> Self {
-        Self {
-            inner: Arc::new(Inner {
-                shared,
-                candidates,
-                state: Mutex::default(),
-            }),
-        }
+        Self { inner: Arc::new(Inner { shared, candidates, state: Mutex::default() }) }
     }
 
     /// Decodes the value under `key`.
@@ -107,10 +86,7 @@ impl Session {
     pub async fn get<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, SessionError> {
         self.with(|l| l.data.get(key))
             .await?
-            .map_err(|source| SessionError::Decode {
-                key: key.to_owned(),
-                source,
-            })
+            .map_err(|source| SessionError::Decode { key: key.to_owned(), source })
     }
 
     /// Stores `value` under `key`. Storing a value equal to the current one is not a change.
@@ -162,20 +138,14 @@ impl Session {
     pub async fn to_struct<T: DeserializeOwned>(&self) -> Result<T, SessionError> {
         self.with(|l| l.data.to_struct())
             .await?
-            .map_err(|source| SessionError::Decode {
-                key: "*".to_owned(),
-                source,
-            })
+            .map_err(|source| SessionError::Decode { key: "*".to_owned(), source })
     }
 
     /// Replaces the whole session with `value`, which must serialize to a JSON object.
     pub async fn replace_with_struct(&self, value: &impl Serialize) -> Result<(), SessionError> {
         let raw = encode("*", value)?;
-        let replacement =
-            SessionData::from_json(raw.get()).map_err(|source| SessionError::Encode {
-                key: "*".to_owned(),
-                source,
-            })?;
+        let replacement = SessionData::from_json(raw.get())
+            .map_err(|source| SessionError::Encode { key: "*".to_owned(), source })?;
         self.with(|l| {
             if l.data != replacement {
                 l.data = replacement;
@@ -265,11 +235,8 @@ impl Session {
         };
         // The lock is not held across the load; if two tasks race to load, the first result
         // stored wins and both see the same session.
-        let mut opened = if needs_load {
-            Some(self.inner.shared.open(self.candidates()).await?)
-        } else {
-            None
-        };
+        let mut opened =
+            if needs_load { Some(self.inner.shared.open(self.candidates()).await?) } else { None };
         let mut state = self.lock();
         if state.committed {
             return Err(SessionError::Committed);
@@ -277,18 +244,14 @@ impl Session {
         if state.loaded.is_none() {
             state.loaded = opened.take();
         }
-        let loaded = state
-            .loaded
-            .get_or_insert_with(|| Loaded::new(SessionData::new(), Origin::New));
+        let loaded =
+            state.loaded.get_or_insert_with(|| Loaded::new(SessionData::new(), Origin::New));
         Ok(f(loaded))
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
         // No operation leaves the state half-updated, so a poisoned lock is still consistent.
-        self.inner
-            .state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.inner.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -303,16 +266,10 @@ impl fmt::Debug for Session {
 }
 
 fn encode(key: &str, value: &(impl Serialize + ?Sized)) -> Result<Box<RawValue>, SessionError> {
-    to_raw_value(value).map_err(|source| SessionError::Encode {
-        key: key.to_owned(),
-        source,
-    })
+    to_raw_value(value).map_err(|source| SessionError::Encode { key: key.to_owned(), source })
 }
 
 /// The flash list; a value of another shape under the flash key counts as none.
 fn flashes_of(data: &SessionData) -> Vec<String> {
-    data.get::<Vec<String>>(FLASH_KEY)
-        .ok()
-        .flatten()
-        .unwrap_or_default()
+    data.get::<Vec<String>>(FLASH_KEY).ok().flatten().unwrap_or_default()
 }

@@ -6,18 +6,8 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use proptest::prelude::*;
 use serde_json::{Value, json};
-use session_core::testkit::block_on;
-use session_core::{Backend, Keyring, SessionConfig, SessionData, SessionManager};
-
-fn sessions(backend: Backend) -> SessionManager {
-    let keyring = Keyring::from_secrets("a property-test secret of 32+ bytes", []).unwrap();
-    let config = SessionConfig::builder()
-        .keyring(keyring)
-        .backend(backend)
-        .build()
-        .unwrap();
-    SessionManager::new(config).unwrap()
-}
+use session_core::testkit::{block_on, manager as sessions};
+use session_core::{Backend, SessionData, SessionManager};
 
 /// Any JSON value a session might hold, a few levels deep.
 fn json_value() -> impl Strategy<Value = Value> {
@@ -25,9 +15,7 @@ fn json_value() -> impl Strategy<Value = Value> {
         Just(Value::Null),
         any::<bool>().prop_map(Value::from),
         any::<i64>().prop_map(Value::from),
-        any::<f64>()
-            .prop_filter("finite", |f| f.is_finite())
-            .prop_map(Value::from),
+        any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(Value::from),
         ".{0,20}".prop_map(Value::from),
     ];
     leaf.prop_recursive(3, 24, 4, |inner| {

@@ -108,10 +108,7 @@ impl Key {
             return Err(KeyError::TooShort { len: secret.len() });
         }
         let mut id = [0u8; KEY_ID_LEN];
-        let mut keys = DerivedKeys {
-            seal: [0; DERIVED_KEY_LEN],
-            id_mac: [0; DERIVED_KEY_LEN],
-        };
+        let mut keys = DerivedKeys { seal: [0; DERIVED_KEY_LEN], id_mac: [0; DERIVED_KEY_LEN] };
         // HKDF-SHA256 only fails for output lengths far beyond these.
         let derive = |info: &[u8], out: &mut [u8]| {
             Hkdf::<SHA256>::derive_key(KDF_SALT, secret, Some(info), out)
@@ -120,10 +117,7 @@ impl Key {
         derive(SEAL_INFO, &mut keys.seal)?;
         derive(ID_MAC_INFO, &mut keys.id_mac)?;
         derive(KEY_ID_INFO, &mut id)?;
-        Ok(Self {
-            id: KeyId(id),
-            keys,
-        })
+        Ok(Self { id: KeyId(id), keys })
     }
 
     /// A key from fresh OS randomness, valid for this process only.
@@ -144,9 +138,7 @@ impl Key {
 
 impl fmt::Debug for Key {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Key")
-            .field("id", &self.id)
-            .finish_non_exhaustive()
+        f.debug_struct("Key").field("id", &self.id).finish_non_exhaustive()
     }
 }
 
@@ -198,9 +190,7 @@ pub struct Keyring {
 impl Keyring {
     /// A keyring with one key.
     pub fn new(current: Key) -> Self {
-        Self {
-            keys: Arc::from(vec![current]),
-        }
+        Self { keys: Arc::from(vec![current]) }
     }
 
     /// A keyring that seals with `current` and also opens what `previous` sealed.
@@ -213,9 +203,7 @@ impl Keyring {
                 keys.push(key);
             }
         }
-        Self {
-            keys: Arc::from(keys),
-        }
+        Self { keys: Arc::from(keys) }
     }
 
     /// Derives a keyring from the current secret and any previous ones.
@@ -223,10 +211,7 @@ impl Keyring {
         current: S,
         previous: impl IntoIterator<Item = S>,
     ) -> Result<Self, KeyError> {
-        let previous = previous
-            .into_iter()
-            .map(Key::from_secret)
-            .collect::<Result<Vec<_>, _>>()?;
+        let previous = previous.into_iter().map(Key::from_secret).collect::<Result<Vec<_>, _>>()?;
         Ok(Self::with_previous(Key::from_secret(current)?, previous))
     }
 
@@ -264,9 +249,7 @@ impl Keyring {
 
 impl fmt::Debug for Keyring {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list()
-            .entries(self.keys.iter().map(|k| k.id))
-            .finish()
+        f.debug_list().entries(self.keys.iter().map(|k| k.id)).finish()
     }
 }
 
@@ -278,10 +261,7 @@ mod tests {
 
     #[test]
     fn short_secrets_are_refused_with_their_length() {
-        assert_eq!(
-            Key::from_secret("x".repeat(31)).unwrap_err(),
-            KeyError::TooShort { len: 31 }
-        );
+        assert_eq!(Key::from_secret("x".repeat(31)).unwrap_err(), KeyError::TooShort { len: 31 });
         let message = Key::from_secret("short").unwrap_err().to_string();
         assert!(message.contains("at least 32"), "{message}");
         assert!(Key::from_secret("x".repeat(32)).is_ok());
@@ -294,11 +274,7 @@ mod tests {
         assert_eq!(a.id(), b.id());
         assert_eq!(a.keys().seal, b.keys().seal);
         assert_ne!(a.keys().seal, a.keys().id_mac);
-        assert_ne!(
-            &a.keys().seal[..],
-            SECRET.as_bytes(),
-            "the raw secret is never a key"
-        );
+        assert_ne!(&a.keys().seal[..], SECRET.as_bytes(), "the raw secret is never a key");
         let other = Key::from_secret(format!("{SECRET}!")).unwrap();
         assert_ne!(a.id(), other.id());
         assert_ne!(a.keys().seal, other.keys().seal);
@@ -307,16 +283,10 @@ mod tests {
     #[test]
     fn debug_never_shows_key_material() {
         let key = Key::from_secret(SECRET).unwrap();
-        let shown = format!(
-            "{key:?} {:?}",
-            Keyring::new(Key::from_secret(SECRET).unwrap())
-        );
+        let shown = format!("{key:?} {:?}", Keyring::new(Key::from_secret(SECRET).unwrap()));
         assert!(shown.contains(&key.id().to_string()));
         assert!(!shown.contains(SECRET));
-        assert!(
-            !shown.contains("seal") && !shown.contains("id_mac"),
-            "{shown}"
-        );
+        assert!(!shown.contains("seal") && !shown.contains("id_mac"), "{shown}");
     }
 
     #[test]

@@ -49,13 +49,7 @@ pub(crate) fn encrypt(
     body.extend_from_slice(message);
     cipher.clone().xor_keystream_into(&mut body[NONCE_LEN..])?;
 
-    let tag = authenticate(
-        &auth_key,
-        nonce,
-        &body[NONCE_LEN..],
-        footer,
-        implicit_assertion,
-    )?;
+    let tag = authenticate(&auth_key, nonce, &body[NONCE_LEN..], footer, implicit_assertion)?;
     body.extend_from_slice(tag.unprotected_as_ref());
 
     let mut token = String::with_capacity(
@@ -100,13 +94,8 @@ pub(crate) fn decrypt(
     let nonce: [u8; NONCE_LEN] = body[..NONCE_LEN].try_into().map_err(|_| Invalid)?;
 
     let (cipher, auth_key) = split_keys(key, &nonce)?;
-    let expected = authenticate(
-        &auth_key,
-        &nonce,
-        &body[NONCE_LEN..tag_start],
-        &footer,
-        implicit_assertion,
-    )?;
+    let expected =
+        authenticate(&auth_key, &nonce, &body[NONCE_LEN..tag_start], &footer, implicit_assertion)?;
     // Constant-time comparison, before a single byte is decrypted.
     if expected != body[tag_start..] {
         return Err(Invalid);
@@ -151,13 +140,7 @@ fn authenticate(
     footer: &[u8],
     implicit_assertion: &[u8],
 ) -> Result<orion::hazardous::mac::blake2b::Tag, Invalid> {
-    let pieces: [&[u8]; 5] = [
-        HEADER.as_bytes(),
-        nonce,
-        ciphertext,
-        footer,
-        implicit_assertion,
-    ];
+    let pieces: [&[u8]; 5] = [HEADER.as_bytes(), nonce, ciphertext, footer, implicit_assertion];
     let mut mac = Blake2b::new(auth_key, TAG_LEN)?;
     mac.update(&le64(pieces.len()))?;
     for piece in pieces {
@@ -216,10 +199,7 @@ mod tests {
 
     #[test]
     fn every_v4_local_success_vector_encrypts_and_decrypts_exactly() {
-        let vectors: Vec<_> = local_vectors()
-            .into_iter()
-            .filter(|v| !v.expect_fail)
-            .collect();
+        let vectors: Vec<_> = local_vectors().into_iter().filter(|v| !v.expect_fail).collect();
         assert_eq!(vectors.len(), 9, "4-E-1..9");
         for v in vectors {
             let key = hex::<32>(v.key.as_deref().unwrap());
@@ -245,10 +225,7 @@ mod tests {
 
     #[test]
     fn every_v4_local_failure_vector_is_rejected() {
-        let vectors: Vec<_> = local_vectors()
-            .into_iter()
-            .filter(|v| v.expect_fail)
-            .collect();
+        let vectors: Vec<_> = local_vectors().into_iter().filter(|v| v.expect_fail).collect();
         assert!(vectors.len() >= 4, "4-F-* with a local key");
         for v in vectors {
             let key = hex::<32>(v.key.as_deref().unwrap());
@@ -276,14 +253,9 @@ mod tests {
 
     #[test]
     fn short_and_malformed_tokens_are_invalid() {
-        for token in [
-            "",
-            "v4.local.",
-            "v4.local.AAAA",
-            "v4.local.!!!",
-            "v3.local.AAAA",
-            "v4.local.a.b.c",
-        ] {
+        for token in
+            ["", "v4.local.", "v4.local.AAAA", "v4.local.!!!", "v3.local.AAAA", "v4.local.a.b.c"]
+        {
             assert_eq!(decrypt(&[7u8; 32], token, b""), Err(Invalid), "{token:?}");
         }
     }

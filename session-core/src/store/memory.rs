@@ -47,10 +47,7 @@ impl MemoryStore {
 
     /// An empty store that reads the time from `clock` (for tests of expiry).
     pub fn with_clock(clock: Arc<dyn Clock>) -> Self {
-        Self {
-            inner: Arc::default(),
-            clock,
-        }
+        Self { inner: Arc::default(), clock }
     }
 
     /// How many records are held, including expired ones not yet swept.
@@ -74,9 +71,7 @@ impl MemoryStore {
     fn lock(&self) -> MutexGuard<'_, Inner> {
         // A panic elsewhere while holding the lock leaves the map consistent (every
         // operation is a single insert or remove), so a poisoned lock is still usable.
-        self.inner
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Locks, after removing up to [`SWEEP_BATCH`] expired records.
@@ -99,8 +94,7 @@ impl MemoryStore {
 
 impl Inner {
     fn put(&mut self, id: &SessionId, record: Record) {
-        self.expiries
-            .push(Reverse((record.expires_at, id.as_str().to_owned())));
+        self.expiries.push(Reverse((record.expires_at, id.as_str().to_owned())));
         self.records.insert(id.as_str().to_owned(), record);
     }
 
@@ -178,34 +172,34 @@ mod tests {
     use crate::data::SessionData;
     use crate::testkit::{ManualClock, block_on};
 
-    #[test]
-    fn expired_records_are_swept_a_few_at_a_time() {
-        let start = datetime!(2026-01-01 00:00 UTC);
-        let clock = Arc::new(ManualClock::new(start));
+    const START: OffsetDateTime = datetime!(2026-01-01 00:00 UTC);
+
+    /// A store on a manual clock holding 20 records that expire a minute from the start.
+    fn store_of_twenty() -> (MemoryStore, Arc<ManualClock>, Record) {
+        let clock = Arc::new(ManualClock::new(START));
         let store = MemoryStore::with_clock(clock.clone());
-        let record = Record::new(
-            SessionData::new(),
-            start,
-            start + time::Duration::minutes(1),
-            0,
-        );
-        let live = SessionId::generate();
+        let record = Record::new(SessionData::new(), START, START + time::Duration::minutes(1), 0);
         block_on(async {
             for _ in 0..20 {
                 store.create(&SessionId::generate(), &record).await.unwrap();
             }
+        });
+        (store, clock, record)
+    }
+
+    #[test]
+    fn expired_records_are_swept_a_few_at_a_time() {
+        let (store, clock, record) = store_of_twenty();
+        let live = SessionId::generate();
+        block_on(async {
             let mut long_lived = record.clone();
-            long_lived.expires_at = start + time::Duration::days(1);
+            long_lived.expires_at = START + time::Duration::days(1);
             store.create(&live, &long_lived).await.unwrap();
             assert_eq!(store.len(), 21);
 
             clock.advance(Duration::from_secs(120));
             store.load(&live).await.unwrap();
-            assert_eq!(
-                store.len(),
-                21 - SWEEP_BATCH,
-                "one operation sweeps a bounded batch"
-            );
+            assert_eq!(store.len(), 21 - SWEEP_BATCH, "one operation sweeps a bounded batch");
             for _ in 0..3 {
                 store.load(&live).await.unwrap();
             }
@@ -216,20 +210,7 @@ mod tests {
 
     #[test]
     fn purge_removes_every_expired_record_at_once() {
-        let start = datetime!(2026-01-01 00:00 UTC);
-        let clock = Arc::new(ManualClock::new(start));
-        let store = MemoryStore::with_clock(clock.clone());
-        let record = Record::new(
-            SessionData::new(),
-            start,
-            start + time::Duration::minutes(1),
-            0,
-        );
-        block_on(async {
-            for _ in 0..20 {
-                store.create(&SessionId::generate(), &record).await.unwrap();
-            }
-        });
+        let (store, clock, _) = store_of_twenty();
         clock.advance(Duration::from_secs(60));
         store.purge_expired();
         assert!(store.is_empty());

@@ -39,12 +39,7 @@ impl Record {
         expires_at: OffsetDateTime,
         version: u64,
     ) -> Self {
-        Self {
-            data,
-            created_at,
-            expires_at,
-            version,
-        }
+        Self { data, created_at, expires_at, version }
     }
 }
 

@@ -15,9 +15,7 @@ pub struct ManualClock {
 impl ManualClock {
     /// A clock at `start`.
     pub fn new(start: OffsetDateTime) -> Self {
-        Self {
-            now: Mutex::new(start),
-        }
+        Self { now: Mutex::new(start) }
     }
 
     /// Moves the clock forward.

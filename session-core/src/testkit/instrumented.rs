@@ -52,10 +52,7 @@ struct Counters {
 impl<S: SessionStore> InstrumentedStore<S> {
     /// Wraps `inner`.
     pub fn new(inner: S) -> Self {
-        Self {
-            inner,
-            counters: Arc::default(),
-        }
+        Self { inner, counters: Arc::default() }
     }
 
     /// The wrapped store.
@@ -77,17 +74,13 @@ impl<S: SessionStore> InstrumentedStore<S> {
 
     /// Makes every later call fail as unavailable (`true`) or work again (`false`).
     pub fn set_unavailable(&self, unavailable: bool) {
-        self.counters
-            .unavailable
-            .store(unavailable, Ordering::SeqCst);
+        self.counters.unavailable.store(unavailable, Ordering::SeqCst);
     }
 
     fn enter(&self, counter: &AtomicUsize) -> Result<(), StoreError> {
         counter.fetch_add(1, Ordering::SeqCst);
         if self.counters.unavailable.load(Ordering::SeqCst) {
-            return Err(StoreError::unavailable(
-                "the instrumented store is switched off",
-            ));
+            return Err(StoreError::unavailable("the instrumented store is switched off"));
         }
         Ok(())
     }

@@ -8,14 +8,31 @@ pub mod store_acceptance;
 
 pub use self::clock::ManualClock;
 pub use self::instrumented::{InstrumentedStore, StoreCalls};
+use crate::{Backend, Keyring, SessionConfig, SessionManager};
+
+/// The secret [`manager`] uses. Public so that a test can seal what the manager opens; never
+/// use it outside tests.
+pub const TEST_SECRET: &str = "session-core testkit secret: tests only, never deploy";
+
+/// A manager for `backend` keyed with [`TEST_SECRET`], with plain-http cookies (no `Secure`)
+/// and the default expiry.
+pub fn manager(backend: Backend) -> SessionManager {
+    let config = Keyring::from_secrets(TEST_SECRET, [])
+        .map_err(crate::ConfigError::from)
+        .and_then(|keyring| {
+            SessionConfig::builder().keyring(keyring).backend(backend).secure(false).build()
+        })
+        .and_then(SessionManager::new);
+    match config {
+        Ok(manager) => manager,
+        Err(error) => panic!("testkit: {error}"),
+    }
+}
 
 /// Runs a future to completion on a fresh current-thread tokio runtime, so that test macros
 /// need no runtime of the caller's.
 pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
-    match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(runtime) => runtime.block_on(future),
         Err(error) => panic!("testkit: cannot start a tokio runtime: {error}"),
     }

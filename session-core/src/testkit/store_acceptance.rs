@@ -21,12 +21,7 @@ fn record() -> Record {
         r#"{"cart":[{"item":"äpfel","qty":2}],"count":3,"flag":true,"user":"ada","none":null}"#,
     )
     .unwrap_or_default();
-    Record::new(
-        data,
-        now() - Duration::minutes(5),
-        now() + Duration::hours(1),
-        0,
-    )
+    Record::new(data, now() - Duration::minutes(5), now() + Duration::hours(1), 0)
 }
 
 fn with_count(mut record: Record, count: i64) -> Record {
@@ -53,10 +48,7 @@ pub async fn created_record_round_trips(store: &dyn SessionStore) {
     store.create(&id, &record).await.expect("create");
     let loaded = must_load(store, &id).await;
     assert_eq!(loaded.data, record.data, "data");
-    assert_eq!(
-        loaded.data.get::<String>("user").ok().flatten().as_deref(),
-        Some("ada")
-    );
+    assert_eq!(loaded.data.get::<String>("user").ok().flatten().as_deref(), Some("ada"));
     assert_eq!(loaded.created_at, record.created_at, "created_at");
     assert_eq!(loaded.expires_at, record.expires_at, "expires_at");
     assert_eq!(loaded.version, record.version, "version");
@@ -67,10 +59,7 @@ pub async fn create_never_overwrites(store: &dyn SessionStore) {
     let id = SessionId::generate();
     store.create(&id, &record()).await.expect("create");
     let other = with_count(record(), 99);
-    assert!(matches!(
-        store.create(&id, &other).await,
-        Err(StoreError::IdCollision)
-    ));
+    assert!(matches!(store.create(&id, &other).await, Err(StoreError::IdCollision)));
     let loaded = must_load(store, &id).await;
     assert_eq!(loaded.data.get::<i64>("count").ok().flatten(), Some(3));
 }
@@ -80,10 +69,7 @@ pub async fn save_bumps_the_version(store: &dyn SessionStore) {
     let id = SessionId::generate();
     store.create(&id, &record()).await.expect("create");
     let loaded = must_load(store, &id).await;
-    let version = store
-        .save(&id, &with_count(loaded.clone(), 4))
-        .await
-        .expect("save");
+    let version = store.save(&id, &with_count(loaded.clone(), 4)).await.expect("save");
     assert_ne!(version, loaded.version);
     let reloaded = must_load(store, &id).await;
     assert_eq!(reloaded.version, version);
@@ -97,14 +83,8 @@ pub async fn stale_save_is_a_conflict(store: &dyn SessionStore) {
     store.create(&id, &record()).await.expect("create");
     let a = must_load(store, &id).await;
     let b = a.clone();
-    store
-        .save(&id, &with_count(a, 10))
-        .await
-        .expect("first save");
-    assert!(matches!(
-        store.save(&id, &with_count(b, 20)).await,
-        Err(StoreError::Conflict)
-    ));
+    store.save(&id, &with_count(a, 10)).await.expect("first save");
+    assert!(matches!(store.save(&id, &with_count(b, 20)).await, Err(StoreError::Conflict)));
     let stored = must_load(store, &id).await;
     assert_eq!(stored.data.get::<i64>("count").ok().flatten(), Some(10));
 }
@@ -112,10 +92,7 @@ pub async fn stale_save_is_a_conflict(store: &dyn SessionStore) {
 /// `save` of a record that is gone is a `Conflict`, and does not bring it back.
 pub async fn save_of_a_missing_record_is_a_conflict(store: &dyn SessionStore) {
     let id = SessionId::generate();
-    assert!(matches!(
-        store.save(&id, &record()).await,
-        Err(StoreError::Conflict)
-    ));
+    assert!(matches!(store.save(&id, &record()).await, Err(StoreError::Conflict)));
     assert_eq!(store.load(&id).await.ok(), Some(None));
 }
 
@@ -127,23 +104,10 @@ pub async fn expired_records_are_not_served(store: &dyn SessionStore) {
     expired.expires_at = now() - Duration::seconds(10);
     store.create(&id, &expired).await.expect("create");
     assert_eq!(store.load(&id).await.ok(), Some(None), "load");
-    store
-        .touch(&id, now() + Duration::hours(1))
-        .await
-        .expect("touch");
-    assert_eq!(
-        store.load(&id).await.ok(),
-        Some(None),
-        "touch must not revive it"
-    );
-    assert!(
-        matches!(store.save(&id, &expired).await, Err(StoreError::Conflict)),
-        "save"
-    );
-    store
-        .create(&id, &record())
-        .await
-        .expect("an expired id is free again");
+    store.touch(&id, now() + Duration::hours(1)).await.expect("touch");
+    assert_eq!(store.load(&id).await.ok(), Some(None), "touch must not revive it");
+    assert!(matches!(store.save(&id, &expired).await, Err(StoreError::Conflict)), "save");
+    store.create(&id, &record()).await.expect("an expired id is free again");
     assert!(store.load(&id).await.ok().flatten().is_some());
 }
 
@@ -160,10 +124,7 @@ pub async fn touch_moves_expiry_only(store: &dyn SessionStore) {
     assert_eq!(after.version, before.version, "a refresh is not a change");
 
     let missing = SessionId::generate();
-    store
-        .touch(&missing, later)
-        .await
-        .expect("touch of a missing record");
+    store.touch(&missing, later).await.expect("touch of a missing record");
     assert_eq!(store.load(&missing).await.ok(), Some(None));
 }
 
@@ -181,25 +142,10 @@ pub async fn conditional_delete_checks_the_version(store: &dyn SessionStore) {
     let id = SessionId::generate();
     store.create(&id, &record()).await.expect("create");
     let loaded = must_load(store, &id).await;
-    let newer = store
-        .save(&id, &with_count(loaded.clone(), 5))
-        .await
-        .expect("save");
-    assert!(matches!(
-        store.delete(&id, Some(loaded.version)).await,
-        Err(StoreError::Conflict)
-    ));
-    assert!(
-        store.load(&id).await.ok().flatten().is_some(),
-        "a stale delete keeps the record"
-    );
-    store
-        .delete(&id, Some(newer))
-        .await
-        .expect("delete of the current version");
+    let newer = store.save(&id, &with_count(loaded.clone(), 5)).await.expect("save");
+    assert!(matches!(store.delete(&id, Some(loaded.version)).await, Err(StoreError::Conflict)));
+    assert!(store.load(&id).await.ok().flatten().is_some(), "a stale delete keeps the record");
+    store.delete(&id, Some(newer)).await.expect("delete of the current version");
     assert_eq!(store.load(&id).await.ok(), Some(None));
-    assert!(matches!(
-        store.delete(&id, Some(newer)).await,
-        Err(StoreError::Conflict)
-    ));
+    assert!(matches!(store.delete(&id, Some(newer)).await, Err(StoreError::Conflict)));
 }
