@@ -183,7 +183,7 @@ impl Shared {
                         &config.expiry,
                         now,
                     ) {
-                        Ok((sealed, _)) => {
+                        Ok(sealed) => {
                             let origin =
                                 Origin::Sealed { created: sealed.created, expires: sealed.expires };
                             return Ok(Loaded::new(sealed.data, origin));
@@ -192,8 +192,8 @@ impl Shared {
                     }
                 }
                 Some(store) => {
-                    let Some(id) = signed_id::verify(&config.keyring, value)
-                        .and_then(|(id, _)| SessionId::parse(id))
+                    let Some(id) =
+                        signed_id::verify(&config.keyring, value).and_then(SessionId::parse)
                     else {
                         tracing::debug!("session cookie not opened: bad signature");
                         continue;

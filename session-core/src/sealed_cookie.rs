@@ -82,15 +82,14 @@ impl SealedCookie {
             .unwrap_or_default()
     }
 
-    /// Opens a cookie value; the key it names must be in the keyring. Returns the session
-    /// and whether it was sealed with the current key.
+    /// Opens a cookie value; the key it names must be in the keyring.
     pub(crate) fn open(
         keyring: &Keyring,
         cookie_name: &str,
         value: &str,
         expiry: &Expiry,
         now: OffsetDateTime,
-    ) -> Result<(Self, bool), Rejected> {
+    ) -> Result<Self, Rejected> {
         let footer = paseto::untrusted_footer(value).map_err(|_| Rejected::Malformed)?;
         let footer: Footer<'_> =
             serde_json::from_slice(&footer).map_err(|_| Rejected::Malformed)?;
@@ -110,7 +109,7 @@ impl SealedCookie {
         if !expiry.is_live(sealed.created, sealed.issued, sealed.expires, now) {
             return Err(Rejected::Expired);
         }
-        Ok((sealed, kid == keyring.current().id()))
+        Ok(sealed)
     }
 }
 
@@ -166,10 +165,8 @@ mod tests {
     #[test]
     fn the_pinned_vector_opens_to_its_session() {
         let keyring = Keyring::new(Key::from_secret(SECRET).unwrap());
-        let (opened, current) =
-            SealedCookie::open(&keyring, NAME, PINNED, &Expiry::default(), T0).unwrap();
+        let opened = SealedCookie::open(&keyring, NAME, PINNED, &Expiry::default(), T0).unwrap();
         assert_eq!(opened, pinned_session());
-        assert!(current);
     }
 
     #[test]
@@ -192,11 +189,9 @@ mod tests {
     }
 
     #[test]
-    fn a_previous_key_opens_but_is_not_current() {
+    fn a_previous_key_still_opens() {
         let keyring =
             Keyring::from_secrets("the new secret, at least 32 bytes long", [SECRET]).unwrap();
-        let (_, current) =
-            SealedCookie::open(&keyring, NAME, PINNED, &Expiry::default(), T0).unwrap();
-        assert!(!current);
+        assert!(SealedCookie::open(&keyring, NAME, PINNED, &Expiry::default(), T0).is_ok());
     }
 }

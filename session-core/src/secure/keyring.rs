@@ -45,6 +45,9 @@ pub enum KeyError {
     /// The operating system's random number generator failed.
     #[error("the operating system's random number generator failed")]
     Random,
+    /// Key derivation failed (it cannot for the lengths used here; kept to fail closed).
+    #[error("session key derivation failed")]
+    Derivation,
 }
 
 /// The short public id of a key, carried in every sealed value so that opening picks its key
@@ -112,7 +115,7 @@ impl Key {
         // HKDF-SHA256 only fails for output lengths far beyond these.
         let derive = |info: &[u8], out: &mut [u8]| {
             Hkdf::<SHA256>::derive_key(KDF_SALT, secret, Some(info), out)
-                .map_err(|_| KeyError::Random)
+                .map_err(|_| KeyError::Derivation)
         };
         derive(SEAL_INFO, &mut keys.seal)?;
         derive(ID_MAC_INFO, &mut keys.id_mac)?;
