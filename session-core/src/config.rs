@@ -541,6 +541,35 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Whatever the environment holds, configuration is a value or an error, never a panic,
+        /// and an error never echoes a secret.
+        #[test]
+        fn any_environment_is_a_config_or_an_error(
+            values in proptest::collection::vec(proptest::option::of(".{0,40}"), 13)
+        ) {
+            const NAMES: [&str; 13] = [
+                "SESSION_SECRET", "SESSION_SECRET_PREVIOUS", "SESSION_REQUIRE_SECRET",
+                "SESSION_TABLE_NAME", "SESSION_COOKIE_NAME", "SESSION_COOKIE_SECURE",
+                "SESSION_SAME_SITE", "SESSION_DOMAIN", "SESSION_TTL", "SESSION_ABSOLUTE_TTL",
+                "SESSION_REFRESH_INTERVAL", "SESSION_COOKIE_PERSISTENT", "SESSION_UNUSED",
+            ];
+            let vars: Vec<(&str, &str)> = NAMES
+                .iter()
+                .zip(&values)
+                .filter_map(|(name, value)| value.as_deref().map(|v| (*name, v)))
+                .collect();
+            if let Err(error) = from(&vars) {
+                let message = error.to_string();
+                for (name, value) in &vars {
+                    if name.starts_with("SESSION_SECRET") && value.trim().len() >= 12 {
+                        proptest::prop_assert!(!message.contains(value.trim()), "{message}");
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn inconsistent_cookie_settings_are_refused() {
         let base = || SessionConfig::builder().keyring(Keyring::from_secrets(SECRET, []).unwrap());
