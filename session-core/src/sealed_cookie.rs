@@ -90,12 +90,13 @@ impl SealedCookie {
         expiry: &Expiry,
         now: OffsetDateTime,
     ) -> Result<Self, Rejected> {
-        let footer = paseto::untrusted_footer(value).map_err(|_| Rejected::Malformed)?;
+        let token = paseto::Token::parse(value).map_err(|_| Rejected::Malformed)?;
         let footer: Footer<'_> =
-            serde_json::from_slice(&footer).map_err(|_| Rejected::Malformed)?;
+            serde_json::from_slice(token.untrusted_footer()).map_err(|_| Rejected::Malformed)?;
         let kid = KeyId::parse(footer.kid).ok_or(Rejected::Malformed)?;
         let key = keyring.find(kid).ok_or(Rejected::UnknownKey)?;
-        let (payload, _) = paseto::decrypt(&key.keys().seal, value, cookie_name.as_bytes())
+        let payload = token
+            .decrypt(&key.keys().seal, cookie_name.as_bytes())
             .map_err(|_| Rejected::Invalid)?;
 
         let claims: Claims<SessionData> =

@@ -114,8 +114,16 @@ async fn counted(app: &App) -> String {
     pair(&set.unwrap().unwrap())
 }
 
+/// A request that only reads `count`: the value, and what `finish` answered.
+async fn read_count(
+    app: &App,
+    cookie: &str,
+) -> (Option<i64>, Result<Option<SetCookie>, SessionError>) {
+    app.request(&[cookie], async |s| s.get::<i64>("count").await.unwrap()).await
+}
+
 async fn count(app: &App, cookie: &str) -> Option<i64> {
-    app.request(&[cookie], async |s| s.get::<i64>("count").await.unwrap()).await.0
+    read_count(app, cookie).await.0
 }
 
 #[tokio::test]
@@ -402,8 +410,7 @@ async fn idle_sessions_expire() {
         let cookie = counted(&app).await;
         app.clock.advance(29 * MINUTE);
         // Reading refreshes the idle timer (a refresh is due after 5 minutes) ...
-        let (_, set) =
-            app.request(&[&cookie], async |s| s.get::<i64>("count").await.unwrap()).await;
+        let (_, set) = read_count(&app, &cookie).await;
         let refreshed = set.unwrap().map(|s| pair(&s)).unwrap_or(cookie.clone());
         app.clock.advance(2 * MINUTE);
         assert_eq!(count(&app, &refreshed).await, Some(1), "{kind:?}: refreshed");
@@ -461,21 +468,18 @@ async fn a_read_only_session_is_refreshed_at_most_once_per_interval() {
         let app = App::new(kind);
         let cookie = counted(&app).await;
         app.clock.advance(4 * MINUTE);
-        let (_, set) =
-            app.request(&[&cookie], async |s| s.get::<i64>("count").await.unwrap()).await;
+        let (_, set) = read_count(&app, &cookie).await;
         assert_eq!(set.unwrap(), None, "{kind:?}: not yet due");
         app.clock.advance(MINUTE);
         let writes = app.calls().writes();
-        let (_, set) =
-            app.request(&[&cookie], async |s| s.get::<i64>("count").await.unwrap()).await;
+        let (_, set) = read_count(&app, &cookie).await;
         let set = set.unwrap().expect("due after 5 minutes");
         assert!(has_attr(&set, "Max-Age=1800"), "{set}");
         if kind == Kind::Memory {
             assert_eq!(app.calls().touches, 1, "a refresh touches, it does not save");
             assert_eq!(app.calls().writes(), writes + 1);
         }
-        let (_, set) =
-            app.request(&[&pair(&set)], async |s| s.get::<i64>("count").await.unwrap()).await;
+        let (_, set) = read_count(&app, &pair(&set)).await;
         assert_eq!(set.unwrap(), None, "{kind:?}: just refreshed");
     }
 }

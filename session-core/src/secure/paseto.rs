@@ -64,47 +64,62 @@ pub(crate) fn encrypt(
     Ok(token)
 }
 
-/// Returns the footer of a token without authenticating it.
-///
-/// The footer is only a hint (which key to try); [`decrypt`] authenticates it afterwards.
-pub(crate) fn untrusted_footer(token: &str) -> Result<Vec<u8>, Invalid> {
-    let rest = token.strip_prefix(HEADER).ok_or(Invalid)?;
-    match rest.split_once('.') {
-        None => Ok(Vec::new()),
-        Some((_, footer)) => URL_SAFE_NO_PAD.decode(footer).map_err(|_| Invalid),
-    }
+/// A v4.local token split into its parts, so that the footer (which names the key) is decoded
+/// once and then authenticated along with the rest.
+#[derive(Debug)]
+pub(crate) struct Token<'t> {
+    body: &'t str,
+    footer: Vec<u8>,
 }
 
-/// Authenticates and decrypts a token, returning the message and the footer.
-pub(crate) fn decrypt(
-    key: &[u8; KEY_LEN],
-    token: &str,
-    implicit_assertion: &[u8],
-) -> Result<(Vec<u8>, Vec<u8>), Invalid> {
-    let rest = token.strip_prefix(HEADER).ok_or(Invalid)?;
-    let (body, footer) = match rest.split_once('.') {
-        None => (rest, Vec::new()),
-        Some((body, footer)) => (body, URL_SAFE_NO_PAD.decode(footer).map_err(|_| Invalid)?),
-    };
-    let mut body = URL_SAFE_NO_PAD.decode(body).map_err(|_| Invalid)?;
-    if body.len() < NONCE_LEN + TAG_LEN {
-        return Err(Invalid);
-    }
-    let tag_start = body.len() - TAG_LEN;
-    let nonce: [u8; NONCE_LEN] = body[..NONCE_LEN].try_into().map_err(|_| Invalid)?;
-
-    let (cipher, auth_key) = split_keys(key, &nonce)?;
-    let expected =
-        authenticate(&auth_key, &nonce, &body[NONCE_LEN..tag_start], &footer, implicit_assertion)?;
-    // Constant-time comparison, before a single byte is decrypted.
-    if expected != body[tag_start..] {
-        return Err(Invalid);
+impl<'t> Token<'t> {
+    /// Checks the header and decodes the footer; authenticates nothing.
+    pub(crate) fn parse(token: &'t str) -> Result<Self, Invalid> {
+        let rest = token.strip_prefix(HEADER).ok_or(Invalid)?;
+        match rest.split_once('.') {
+            None => Ok(Self { body: rest, footer: Vec::new() }),
+            Some((body, footer)) => {
+                Ok(Self { body, footer: URL_SAFE_NO_PAD.decode(footer).map_err(|_| Invalid)? })
+            }
+        }
     }
 
-    body.truncate(tag_start);
-    let mut message = body.split_off(NONCE_LEN);
-    cipher.clone().xor_keystream_into(&mut message)?;
-    Ok((message, footer))
+    /// The footer, not yet authenticated: only a hint of which key to try.
+    pub(crate) fn untrusted_footer(&self) -> &[u8] {
+        &self.footer
+    }
+
+    /// Authenticates the whole token, footer included, and decrypts its message.
+    pub(crate) fn decrypt(
+        &self,
+        key: &[u8; KEY_LEN],
+        implicit_assertion: &[u8],
+    ) -> Result<Vec<u8>, Invalid> {
+        let mut body = URL_SAFE_NO_PAD.decode(self.body).map_err(|_| Invalid)?;
+        if body.len() < NONCE_LEN + TAG_LEN {
+            return Err(Invalid);
+        }
+        let tag_start = body.len() - TAG_LEN;
+        let nonce: [u8; NONCE_LEN] = body[..NONCE_LEN].try_into().map_err(|_| Invalid)?;
+
+        let (cipher, auth_key) = split_keys(key, &nonce)?;
+        let expected = authenticate(
+            &auth_key,
+            &nonce,
+            &body[NONCE_LEN..tag_start],
+            &self.footer,
+            implicit_assertion,
+        )?;
+        // Constant-time comparison, before a single byte is decrypted.
+        if expected != body[tag_start..] {
+            return Err(Invalid);
+        }
+
+        body.truncate(tag_start);
+        let mut message = body.split_off(NONCE_LEN);
+        cipher.clone().xor_keystream_into(&mut message)?;
+        Ok(message)
+    }
 }
 
 /// Derives the per-token encryption key, XChaCha20 nonce and authentication key.
@@ -197,6 +212,16 @@ mod tests {
         all.tests.into_iter().filter(|v| v.key.is_some()).collect()
     }
 
+    /// Parses and decrypts in one step, returning the message and the footer.
+    fn decrypt(
+        key: &[u8; KEY_LEN],
+        token: &str,
+        implicit: &[u8],
+    ) -> Result<(Vec<u8>, Vec<u8>), Invalid> {
+        let token = Token::parse(token)?;
+        Ok((token.decrypt(key, implicit)?, token.untrusted_footer().to_vec()))
+    }
+
     #[test]
     fn every_v4_local_success_vector_encrypts_and_decrypts_exactly() {
         let vectors: Vec<_> = local_vectors().into_iter().filter(|v| !v.expect_fail).collect();
@@ -219,7 +244,7 @@ mod tests {
                 decrypt(&key, &v.token, v.implicit_assertion.as_bytes()).unwrap();
             assert_eq!(message, payload.as_bytes(), "{}: payload", v.name);
             assert_eq!(footer, v.footer.as_bytes(), "{}: footer", v.name);
-            assert_eq!(untrusted_footer(&v.token).unwrap(), v.footer.as_bytes());
+            assert_eq!(Token::parse(&v.token).unwrap().untrusted_footer(), v.footer.as_bytes());
         }
     }
 
