@@ -73,6 +73,22 @@ impl SessionError {
         }
     }
 
+    /// The error and its whole source chain on one line (`a: b: c`), for logs.
+    pub fn report(&self) -> String {
+        let mut line = self.to_string();
+        let mut source = std::error::Error::source(self);
+        while let Some(cause) = source {
+            let text = cause.to_string();
+            // `Store` already shows its store error in its own message.
+            if !line.ends_with(&text) {
+                line.push_str(": ");
+                line.push_str(&text);
+            }
+            source = cause.source();
+        }
+        line
+    }
+
     /// Whether this is a concurrent-write conflict.
     pub fn is_conflict(&self) -> bool {
         self.http_status() == 409
@@ -109,5 +125,9 @@ mod tests {
         let down = SessionError::from(StoreError::unavailable("connection refused"));
         let store = down.source().unwrap();
         assert_eq!(store.source().unwrap().to_string(), "connection refused");
+        assert_eq!(
+            down.report(),
+            "session store: the session store is unavailable: connection refused"
+        );
     }
 }

@@ -38,8 +38,3 @@ pub use crate::lifecycle::{MAX_COOKIE_SIZE, SessionManager, SetCookie};
 pub use crate::secure::keyring::{Key, KeyError, KeyId, Keyring, MIN_SECRET_LEN, generate_secret};
 pub use crate::session::Session;
 pub use crate::store::{MemoryStore, Record, SessionStore, StoreError};
-
-/// The README's examples, compiled and run as doc tests.
-#[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
-struct ReadmeDoctests;

@@ -156,6 +156,31 @@ impl SessionManager {
     /// refresh is due. On [`SessionError::TooLarge`] no cookie is sent, so the client keeps its
     /// previous session. The session cannot be used after this.
     pub async fn finish(&self, session: &Session) -> Result<Option<SetCookie>, SessionError> {
+        self.commit(session).await
+    }
+
+    /// Ends a request's session once its response status is known: as [`finish`](Self::finish),
+    /// except that after a server error (5xx) the handler's changes are dropped and nothing is
+    /// written or sent.
+    ///
+    /// A handler that failed half-way may have changed the session half-way (a cart updated,
+    /// the matching order not placed); keeping the session as the request found it is the
+    /// transaction-like choice, and the client's cookie stays valid. Every adapter calls this.
+    pub async fn finish_response(
+        &self,
+        session: &Session,
+        status: u16,
+    ) -> Result<Option<SetCookie>, SessionError> {
+        if (500..600).contains(&status) {
+            if session.take_for_commit().is_some_and(|loaded| loaded.is_changed()) {
+                tracing::debug!(status, "server error: the session's changes were dropped");
+            }
+            return Ok(None);
+        }
+        self.commit(session).await
+    }
+
+    async fn commit(&self, session: &Session) -> Result<Option<SetCookie>, SessionError> {
         let Some(loaded) = session.take_for_commit() else {
             return Ok(None);
         };

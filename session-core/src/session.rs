@@ -68,6 +68,11 @@ impl Loaded {
     pub(crate) fn new(data: SessionData, origin: Origin) -> Self {
         Self { data, origin, dirty: false, regenerate: false, retired: None, clear_cookie: false }
     }
+
+    /// Whether the handler asked for anything to be written.
+    pub(crate) fn is_changed(&self) -> bool {
+        self.dirty || self.regenerate || self.retired.is_some() || self.clear_cookie
+    }
 }
 
 impl Session {

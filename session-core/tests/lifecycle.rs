@@ -679,3 +679,25 @@ fn sessions_and_their_futures_are_send_and_sync() {
     send(session.regenerate());
     send(app.sessions.finish(&session));
 }
+
+#[tokio::test]
+async fn after_a_server_error_the_changes_are_dropped_and_the_cookie_kept() {
+    for kind in BOTH {
+        let app = App::new(kind);
+        let cookie = counted(&app).await;
+        let writes = app.calls().writes();
+
+        let session = app.sessions.start([cookie.as_str()]);
+        session.insert("count", 2).await.unwrap();
+        session.regenerate().await.unwrap();
+        assert_eq!(app.sessions.finish_response(&session, 500).await.unwrap(), None, "{kind:?}");
+        assert_eq!(app.calls().writes(), writes, "{kind:?}: no store write after a 5xx");
+        assert_eq!(count(&app, &cookie).await, Some(1), "{kind:?}: the old session is intact");
+
+        // Any other status commits as `finish` does.
+        let session = app.sessions.start([cookie.as_str()]);
+        session.insert("count", 3).await.unwrap();
+        let set = app.sessions.finish_response(&session, 404).await.unwrap().unwrap();
+        assert_eq!(count(&app, &pair(&set)).await, Some(3), "{kind:?}");
+    }
+}

@@ -4,6 +4,7 @@
 mod memory;
 
 use std::error::Error as StdError;
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use time::OffsetDateTime;
@@ -116,4 +117,33 @@ pub trait SessionStore: Send + Sync + std::fmt::Debug + 'static {
     /// concurrent request made to the old record.
     async fn delete(&self, id: &SessionId, expected_version: Option<u64>)
     -> Result<(), StoreError>;
+}
+
+/// A shared store is a store, so that one store can serve several managers (and tests can keep
+/// a handle on the store an app uses).
+#[async_trait]
+impl<S: SessionStore + ?Sized> SessionStore for Arc<S> {
+    async fn load(&self, id: &SessionId) -> Result<Option<Record>, StoreError> {
+        (**self).load(id).await
+    }
+
+    async fn create(&self, id: &SessionId, record: &Record) -> Result<(), StoreError> {
+        (**self).create(id, record).await
+    }
+
+    async fn save(&self, id: &SessionId, record: &Record) -> Result<u64, StoreError> {
+        (**self).save(id, record).await
+    }
+
+    async fn touch(&self, id: &SessionId, expires_at: OffsetDateTime) -> Result<(), StoreError> {
+        (**self).touch(id, expires_at).await
+    }
+
+    async fn delete(
+        &self,
+        id: &SessionId,
+        expected_version: Option<u64>,
+    ) -> Result<(), StoreError> {
+        (**self).delete(id, expected_version).await
+    }
 }

@@ -77,7 +77,10 @@ impl<S: SessionStore> InstrumentedStore<S> {
         self.counters.unavailable.store(unavailable, Ordering::SeqCst);
     }
 
-    fn enter(&self, counter: &AtomicUsize) -> Result<(), StoreError> {
+    /// Counts the call and yields once to the runtime first, as a networked store would, so
+    /// that concurrent requests in a test interleave at every store call.
+    async fn enter(&self, counter: &AtomicUsize) -> Result<(), StoreError> {
+        tokio::task::yield_now().await;
         counter.fetch_add(1, Ordering::SeqCst);
         if self.counters.unavailable.load(Ordering::SeqCst) {
             return Err(StoreError::unavailable("the instrumented store is switched off"));
@@ -89,22 +92,22 @@ impl<S: SessionStore> InstrumentedStore<S> {
 #[async_trait]
 impl<S: SessionStore> SessionStore for InstrumentedStore<S> {
     async fn load(&self, id: &SessionId) -> Result<Option<Record>, StoreError> {
-        self.enter(&self.counters.loads)?;
+        self.enter(&self.counters.loads).await?;
         self.inner.load(id).await
     }
 
     async fn create(&self, id: &SessionId, record: &Record) -> Result<(), StoreError> {
-        self.enter(&self.counters.creates)?;
+        self.enter(&self.counters.creates).await?;
         self.inner.create(id, record).await
     }
 
     async fn save(&self, id: &SessionId, record: &Record) -> Result<u64, StoreError> {
-        self.enter(&self.counters.saves)?;
+        self.enter(&self.counters.saves).await?;
         self.inner.save(id, record).await
     }
 
     async fn touch(&self, id: &SessionId, expires_at: OffsetDateTime) -> Result<(), StoreError> {
-        self.enter(&self.counters.touches)?;
+        self.enter(&self.counters.touches).await?;
         self.inner.touch(id, expires_at).await
     }
 
@@ -113,7 +116,7 @@ impl<S: SessionStore> SessionStore for InstrumentedStore<S> {
         id: &SessionId,
         expected_version: Option<u64>,
     ) -> Result<(), StoreError> {
-        self.enter(&self.counters.deletes)?;
+        self.enter(&self.counters.deletes).await?;
         self.inner.delete(id, expected_version).await
     }
 }
