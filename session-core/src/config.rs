@@ -13,6 +13,9 @@ use crate::secure::keyring::{Key, KeyError, Keyring};
 /// domain's sessions.
 pub const DEFAULT_COOKIE_NAME: &str = "_idx";
 
+/// How long a request waits on a networked store unless configured otherwise.
+pub const DEFAULT_STORE_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// Where sessions live.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -118,6 +121,7 @@ pub struct SessionConfig {
     pub(crate) path: String,
     pub(crate) expiry: Expiry,
     pub(crate) backend: Backend,
+    pub(crate) store_timeout: Duration,
     pub(crate) clock: Arc<dyn Clock>,
 }
 
@@ -132,6 +136,7 @@ impl fmt::Debug for SessionConfig {
             .field("path", &self.path)
             .field("expiry", &self.expiry)
             .field("backend", &self.backend)
+            .field("store_timeout", &self.store_timeout)
             .finish_non_exhaustive()
     }
 }
@@ -211,6 +216,12 @@ impl SessionConfig {
         if let Some(v) = var("SESSION_DOMAIN") {
             builder = builder.domain(v.trim());
         }
+        if let Some(v) = var("SESSION_STORE_TIMEOUT_MS") {
+            let millis = v.trim().parse::<u64>().ok().filter(|ms| *ms > 0).ok_or_else(|| {
+                invalid("SESSION_STORE_TIMEOUT_MS", &v, "expected milliseconds, above 0")
+            })?;
+            builder = builder.store_timeout(Duration::from_millis(millis));
+        }
 
         let mut expiry = Expiry::default();
         if let Some(v) = var("SESSION_TTL") {
@@ -233,6 +244,12 @@ impl SessionConfig {
     /// The keys that seal and open sessions.
     pub fn keyring(&self) -> &Keyring {
         &self.keyring
+    }
+
+    /// How long a request waits on a networked store (retries included) before the store
+    /// counts as unavailable.
+    pub fn store_timeout(&self) -> Duration {
+        self.store_timeout
     }
 
     /// Where sessions live.
@@ -269,6 +286,7 @@ pub struct SessionConfigBuilder {
     path: String,
     expiry: Expiry,
     backend: Backend,
+    store_timeout: Duration,
     clock: Arc<dyn Clock>,
 }
 
@@ -284,6 +302,7 @@ impl Default for SessionConfigBuilder {
             path: "/".to_owned(),
             expiry: Expiry::default(),
             backend: Backend::Cookie,
+            store_timeout: DEFAULT_STORE_TIMEOUT,
             clock: Arc::new(SystemClock),
         }
     }
@@ -347,6 +366,14 @@ impl SessionConfigBuilder {
         self
     }
 
+    /// How long a request waits on a networked store, retries included, before the store
+    /// counts as unavailable (a 503). Default [`DEFAULT_STORE_TIMEOUT`]; stores that never wait
+    /// (the in-memory one) ignore it.
+    pub fn store_timeout(mut self, timeout: Duration) -> Self {
+        self.store_timeout = timeout;
+        self
+    }
+
     /// The clock, for tests of expiry.
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;
@@ -393,6 +420,7 @@ impl SessionConfigBuilder {
             path: self.path,
             expiry: self.expiry,
             backend: self.backend,
+            store_timeout: self.store_timeout,
             clock: self.clock,
         })
     }
@@ -488,6 +516,7 @@ mod tests {
             ("SESSION_ABSOLUTE_TTL", "3600"),
             ("SESSION_REFRESH_INTERVAL", "60"),
             ("SESSION_COOKIE_PERSISTENT", "false"),
+            ("SESSION_STORE_TIMEOUT_MS", "1500"),
         ])
         .unwrap();
         assert_eq!(config.keyring.len(), 3);
@@ -500,6 +529,8 @@ mod tests {
         assert_eq!(config.expiry.absolute_lifetime(), Duration::from_secs(3600));
         assert_eq!(config.expiry.refresh_every(), Duration::from_secs(60));
         assert!(!config.expiry.is_persistent());
+        assert_eq!(config.store_timeout(), Duration::from_millis(1500));
+        assert!(from(&[("SESSION_STORE_TIMEOUT_MS", "0")]).is_err());
     }
 
     #[test]
@@ -548,10 +579,11 @@ mod tests {
         fn any_environment_is_a_config_or_an_error(
             values in proptest::collection::vec(proptest::option::of(".{0,40}"), 13)
         ) {
-            const NAMES: [&str; 13] = [
+            const NAMES: [&str; 14] = [
                 "SESSION_SECRET", "SESSION_SECRET_PREVIOUS", "SESSION_REQUIRE_SECRET",
                 "SESSION_TABLE_NAME", "SESSION_COOKIE_NAME", "SESSION_COOKIE_SECURE",
                 "SESSION_SAME_SITE", "SESSION_DOMAIN", "SESSION_TTL", "SESSION_ABSOLUTE_TTL",
+                "SESSION_STORE_TIMEOUT_MS",
                 "SESSION_REFRESH_INTERVAL", "SESSION_COOKIE_PERSISTENT", "SESSION_UNUSED",
             ];
             let vars: Vec<(&str, &str)> = NAMES

@@ -28,7 +28,8 @@ pub mod store;
 pub mod testkit;
 
 pub use crate::config::{
-    Backend, ConfigError, DEFAULT_COOKIE_NAME, SameSite, SessionConfig, SessionConfigBuilder,
+    Backend, ConfigError, DEFAULT_COOKIE_NAME, DEFAULT_STORE_TIMEOUT, SameSite, SessionConfig,
+    SessionConfigBuilder,
 };
 pub use crate::data::{FLASH_KEY, SessionData};
 pub use crate::error::SessionError;

@@ -701,3 +701,70 @@ async fn after_a_server_error_the_changes_are_dropped_and_the_cookie_kept() {
         assert_eq!(count(&app, &pair(&set)).await, Some(3), "{kind:?}");
     }
 }
+
+/// The store calls each kind of request costs, as the README's DynamoDB table states them.
+#[tokio::test]
+async fn each_kind_of_request_costs_the_store_calls_the_readme_lists() {
+    let app = App::new(Kind::Memory);
+    let calls = |loads, creates, saves, touches, deletes| StoreCalls {
+        loads,
+        creates,
+        saves,
+        touches,
+        deletes,
+    };
+    let cost = async |cookies: &[&str], handler: &dyn Fn(&Session) -> _| {
+        let before = app.calls();
+        let session = app.sessions.start(cookies.iter().copied());
+        let () = handler(&session).await;
+        let set = app.sessions.finish(&session).await.unwrap();
+        let after = app.calls();
+        let diff = StoreCalls {
+            loads: after.loads - before.loads,
+            creates: after.creates - before.creates,
+            saves: after.saves - before.saves,
+            touches: after.touches - before.touches,
+            deletes: after.deletes - before.deletes,
+        };
+        (diff, set)
+    };
+    type Handler = std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>;
+    let read = |s: &Session| -> Handler {
+        let s = s.clone();
+        Box::pin(async move {
+            s.get::<i64>("count").await.unwrap();
+        })
+    };
+    let write = |s: &Session| -> Handler {
+        let s = s.clone();
+        Box::pin(async move {
+            let count = s.get::<i64>("count").await.unwrap().unwrap_or(0);
+            s.insert("count", count + 1).await.unwrap();
+        })
+    };
+    let log_in = |s: &Session| -> Handler {
+        let s = s.clone();
+        Box::pin(async move {
+            s.insert("user", "ada").await.unwrap();
+            s.regenerate().await.unwrap();
+        })
+    };
+    let log_out = |s: &Session| -> Handler {
+        let s = s.clone();
+        Box::pin(async move { s.destroy().await.unwrap() })
+    };
+
+    assert_eq!(cost(&[], &read).await.0, calls(0, 0, 0, 0, 0), "a visitor");
+    assert_eq!(cost(&["_idx=forged.cookie"], &read).await.0, calls(0, 0, 0, 0, 0), "forged");
+    let (first, set) = cost(&[], &write).await;
+    assert_eq!(first, calls(0, 1, 0, 0, 0), "first write");
+    let cookie = pair(&set.unwrap());
+    assert_eq!(cost(&[&cookie], &read).await.0, calls(1, 0, 0, 0, 0), "unchanged read");
+    app.clock.advance(6 * MINUTE);
+    assert_eq!(cost(&[&cookie], &read).await.0, calls(1, 0, 0, 1, 0), "refresh due");
+    assert_eq!(cost(&[&cookie], &write).await.0, calls(1, 0, 1, 0, 0), "a write");
+    let (login, set) = cost(&[&cookie], &log_in).await;
+    assert_eq!(login, calls(1, 1, 0, 0, 1), "log-in");
+    let cookie = pair(&set.unwrap());
+    assert_eq!(cost(&[&cookie], &log_out).await.0, calls(1, 0, 0, 0, 1), "log-out");
+}
