@@ -28,10 +28,15 @@ pub struct SessionLayer {
 impl SessionLayer {
     /// Sessions as `config` says.
     ///
-    /// Fails with [`ConfigError::BackendUnavailable`] when the config names a DynamoDB table
-    /// and this crate was built without its `dynamodb` feature.
+    /// A DynamoDB backend needs this crate's `dynamodb` feature (its client then comes from
+    /// the standard AWS configuration, loaded on first use); without it, such a config fails
+    /// with [`ConfigError::BackendUnavailable`].
     pub fn new(config: SessionConfig) -> Result<Self, ConfigError> {
-        Ok(Self::from_manager(SessionManager::new(config)?))
+        #[cfg(feature = "dynamodb")]
+        let manager = session_dynamo::session_manager(config)?;
+        #[cfg(not(feature = "dynamodb"))]
+        let manager = SessionManager::new(config)?;
+        Ok(Self::from_manager(manager))
     }
 
     /// Sessions configured from the environment (`SESSION_SECRET`, `SESSION_TABLE_NAME`, …;

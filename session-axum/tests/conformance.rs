@@ -1,51 +1,14 @@
 //! The demo contract's conformance suite, run against the axum demo app in process, with
-//! sealed-cookie and in-memory sessions.
+//! sealed-cookie, in-memory and DynamoDB (Local) sessions.
 #![allow(clippy::unwrap_used)]
 
-#[path = "../examples/axum-demo/app.rs"]
-#[allow(dead_code)]
-mod app;
+mod support;
 
-use async_trait::async_trait;
-use axum::Router;
-use axum::body::Body;
-use axum::http::Request;
-use axum::http::header::{CONTENT_TYPE, COOKIE};
-use session_axum::{SessionLayer, SessionManager};
-use session_demo::conformance::{DemoClient, Fixture, TestRequest, TestResponse};
-use tower::ServiceExt;
+use std::sync::Arc;
 
-/// The axum demo app, called in process.
-struct AxumDemo(Router);
+use session_demo::conformance::Fixture;
 
-impl AxumDemo {
-    fn new(manager: SessionManager) -> Self {
-        Self(app::router(SessionLayer::from_manager(manager)))
-    }
-}
-
-#[async_trait]
-impl DemoClient for AxumDemo {
-    async fn send(&self, request: TestRequest) -> TestResponse {
-        let mut builder = Request::builder().method(request.method.as_str()).uri(request.path);
-        if let Some(cookie) = &request.cookie {
-            builder = builder.header(COOKIE, cookie);
-        }
-        if request.form.is_some() {
-            builder = builder.header(CONTENT_TYPE, "application/x-www-form-urlencoded");
-        }
-        let body = Body::from(request.form.unwrap_or_default());
-        let response = self.0.clone().oneshot(builder.body(body).unwrap()).await.unwrap();
-        let status = response.status().as_u16();
-        let headers = response
-            .headers()
-            .iter()
-            .map(|(name, value)| (name.as_str().to_owned(), value.to_str().unwrap().to_owned()))
-            .collect();
-        let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
-        TestResponse { status, headers, body: String::from_utf8(body.to_vec()).unwrap() }
-    }
-}
+use crate::support::AxumDemo;
 
 session_demo::conformance_tests!(sealed: cookie_sessions,
     fixture: async { Fixture::cookie() },
@@ -53,4 +16,8 @@ session_demo::conformance_tests!(sealed: cookie_sessions,
 
 session_demo::conformance_tests!(stored: memory_sessions,
     fixture: async { Fixture::memory() },
+    client: AxumDemo::new);
+
+session_demo::conformance_tests!(stored: dynamo_sessions,
+    fixture: async { Fixture::with_store(Arc::new(session_dynamo::testkit::local_store().await)) },
     client: AxumDemo::new);
