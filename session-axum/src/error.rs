@@ -9,6 +9,24 @@ use session_core::SessionError;
 /// Answered with the status session-core assigns ([`SessionError::http_status`]: 413 too
 /// large, 409 a concurrent change, 503 an unavailable store, 500 otherwise) and one line of
 /// text that reveals no internals; the full error, with its sources, is logged.
+///
+/// Match on it to answer otherwise, say with a page of your own when the store is down:
+///
+/// ```
+/// use axum::http::StatusCode;
+/// use session_axum::{Error, Session};
+///
+/// async fn cart(session: Session) -> Result<String, (StatusCode, &'static str)> {
+///     match session.get::<Vec<String>>("cart").await {
+///         Ok(cart) => Ok(format!("{} items", cart.unwrap_or_default().len())),
+///         Err(error) if error.is_unavailable() => {
+///             Err((StatusCode::SERVICE_UNAVAILABLE, "The shop is resting; try again soon."))
+///         }
+///         Err(error) => Err((Error::from(error).status(), "Something went wrong.")),
+///     }
+/// }
+/// # let _ = axum::Router::<()>::new().route("/cart", axum::routing::get(cart));
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {

@@ -20,6 +20,22 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 /// Adds sessions to a router: `Router::new().route(…).layer(SessionLayer::from_env()?)`.
 ///
 /// Clones share one [`SessionManager`] (its keys and store).
+///
+/// ```
+/// use axum::Router;
+/// use session_axum::{SessionConfig, SessionLayer};
+/// use session_axum::session_core::{Backend, Keyring};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// // From code: in-memory sessions, keyed with a secret you keep elsewhere.
+/// let config = SessionConfig::builder()
+///     .keyring(Keyring::from_secrets("a secret of at least thirty-two bytes!", [])?)
+///     .backend(Backend::Memory)
+///     .build()?;
+/// let app: Router = Router::new().layer(SessionLayer::new(config)?);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct SessionLayer {
     manager: SessionManager,
