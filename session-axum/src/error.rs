@@ -54,11 +54,7 @@ impl IntoResponse for Error {
         let status = self.status();
         match &self {
             Self::Session(error) => {
-                if status.is_server_error() {
-                    tracing::error!(status = status.as_u16(), error = error.report(), "session");
-                } else {
-                    tracing::info!(status = status.as_u16(), error = error.report(), "session");
-                }
+                error.log();
                 (status, error.public_message()).into_response()
             }
             // A wiring mistake, not a runtime fault: the message tells the developer the fix.

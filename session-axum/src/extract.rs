@@ -130,8 +130,7 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let session = Session::from_request_parts(parts, state).await?.into_inner();
-        let value =
-            if session.is_empty().await? { T::default() } else { session.to_struct().await? };
+        let value = session.to_struct_or_default().await?;
         Ok(Self { session, value })
     }
 }

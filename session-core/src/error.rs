@@ -89,6 +89,17 @@ impl SessionError {
         line
     }
 
+    /// Logs the failure as an adapter answers it: server errors (5xx) at error level, the rest
+    /// (a conflict, a cookie too large) at info, each with [`report`](Self::report).
+    pub fn log(&self) {
+        let status = self.http_status();
+        if status >= 500 {
+            tracing::error!(status, error = self.report(), "session");
+        } else {
+            tracing::info!(status, error = self.report(), "session");
+        }
+    }
+
     /// Whether this is a concurrent-write conflict.
     pub fn is_conflict(&self) -> bool {
         self.http_status() == 409

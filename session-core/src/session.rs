@@ -146,6 +146,16 @@ impl Session {
             .map_err(|source| SessionError::Decode { key: "*".to_owned(), source })
     }
 
+    /// Decodes the whole session as one struct, as [`to_struct`](Self::to_struct), except
+    /// that a session without data (a visitor's) is `T::default()`.
+    pub async fn to_struct_or_default<T: DeserializeOwned + Default>(
+        &self,
+    ) -> Result<T, SessionError> {
+        self.with(|l| if l.data.is_empty() { Ok(T::default()) } else { l.data.to_struct() })
+            .await?
+            .map_err(|source| SessionError::Decode { key: "*".to_owned(), source })
+    }
+
     /// Replaces the whole session with `value`, which must serialize to a JSON object.
     pub async fn replace_with_struct(&self, value: &impl Serialize) -> Result<(), SessionError> {
         let raw = encode("*", value)?;

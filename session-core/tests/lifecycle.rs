@@ -768,3 +768,18 @@ async fn each_kind_of_request_costs_the_store_calls_the_readme_lists() {
     let cookie = pair(&set.unwrap());
     assert_eq!(cost(&[&cookie], &log_out).await.0, calls(1, 0, 0, 0, 1), "log-out");
 }
+
+#[tokio::test]
+async fn a_typed_read_of_a_visitor_is_the_default_and_of_a_session_its_data() {
+    #[derive(Debug, Default, PartialEq, serde::Deserialize)]
+    struct Visit {
+        count: i64,
+    }
+    let app = App::new(Kind::Cookie);
+    let (visit, set) = app.request(&[], async |s| s.to_struct_or_default::<Visit>().await).await;
+    assert_eq!((visit.unwrap(), set.unwrap()), (Visit::default(), None));
+    let cookie = counted(&app).await;
+    let (visit, _) =
+        app.request(&[&cookie], async |s| s.to_struct_or_default::<Visit>().await).await;
+    assert_eq!(visit.unwrap(), Visit { count: 1 });
+}

@@ -32,9 +32,10 @@ where
     R: std::fmt::Debug + Send + Sync + 'static,
 {
     let unavailable = match &error {
-        SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => {
-            true
-        }
+        SdkError::TimeoutError(_) | SdkError::ResponseError(_) => true,
+        // Connection refused or reset, or no answer: the store is away. Other dispatch
+        // failures (no credentials, a signing error) are configuration, not an outage.
+        SdkError::DispatchFailure(failure) => failure.is_io() || failure.is_timeout(),
         SdkError::ServiceError(service) => {
             service.err().code().is_some_and(|code| OVERLOADED.contains(&code))
         }

@@ -110,22 +110,6 @@ impl DynamoStore {
             Err(_) => Err(StoreError::unavailable(TimedOut { operation, timeout: self.timeout })),
         }
     }
-
-    fn item(
-        &self,
-        id: &SessionId,
-        record: &Record,
-        version: u64,
-    ) -> Result<HashMap<String, AttributeValue>, StoreError> {
-        let data = attribute::to_map(&record.data).map_err(|e| StoreError::Codec(e.into()))?;
-        Ok(HashMap::from([
-            (ID_ATTRIBUTE.to_owned(), AttributeValue::S(id.as_str().to_owned())),
-            (TTL_ATTRIBUTE.to_owned(), epoch(record.expires_at)),
-            (VERSION_ATTRIBUTE.to_owned(), AttributeValue::N(version.to_string())),
-            (CREATED_ATTRIBUTE.to_owned(), epoch(record.created_at)),
-            (DATA_ATTRIBUTE.to_owned(), AttributeValue::M(data)),
-        ]))
-    }
 }
 
 impl fmt::Debug for DynamoStore {
@@ -135,6 +119,22 @@ impl fmt::Debug for DynamoStore {
             .field("timeout", &self.timeout)
             .finish_non_exhaustive()
     }
+}
+
+/// The item that stores `record` under `id`, at `version`.
+fn item(
+    id: &SessionId,
+    record: &Record,
+    version: u64,
+) -> Result<HashMap<String, AttributeValue>, StoreError> {
+    let data = attribute::to_map(&record.data).map_err(|e| StoreError::Codec(e.into()))?;
+    Ok(HashMap::from([
+        (ID_ATTRIBUTE.to_owned(), AttributeValue::S(id.as_str().to_owned())),
+        (TTL_ATTRIBUTE.to_owned(), epoch(record.expires_at)),
+        (VERSION_ATTRIBUTE.to_owned(), AttributeValue::N(version.to_string())),
+        (CREATED_ATTRIBUTE.to_owned(), epoch(record.created_at)),
+        (DATA_ATTRIBUTE.to_owned(), AttributeValue::M(data)),
+    ]))
 }
 
 fn key(id: &SessionId) -> AttributeValue {
@@ -202,7 +202,7 @@ impl SessionStore for DynamoStore {
     }
 
     async fn create(&self, id: &SessionId, record: &Record) -> Result<(), StoreError> {
-        let item = self.item(id, record, record.version)?;
+        let item = item(id, record, record.version)?;
         self.bounded("PutItem", async {
             let result = self
                 .client()
@@ -228,7 +228,7 @@ impl SessionStore for DynamoStore {
 
     async fn save(&self, id: &SessionId, record: &Record) -> Result<u64, StoreError> {
         let version = record.version + 1;
-        let item = self.item(id, record, version)?;
+        let item = item(id, record, version)?;
         self.bounded("PutItem", async {
             let result = self
                 .client()

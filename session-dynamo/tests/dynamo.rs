@@ -214,3 +214,16 @@ async fn an_unreachable_endpoint_is_unavailable_with_its_source_kept() {
     assert!(matches!(error, SessionError::Store(StoreError::Unavailable(_))));
     assert!(std::error::Error::source(&error).and_then(std::error::Error::source).is_some());
 }
+
+#[tokio::test]
+async fn missing_credentials_are_a_misconfiguration_not_an_outage() {
+    let config = aws_sdk_dynamodb::Config::builder()
+        .behavior_version(aws_sdk_dynamodb::config::BehaviorVersion::latest())
+        .region(aws_sdk_dynamodb::config::Region::new("us-east-1"))
+        .endpoint_url(shared_endpoint())
+        .build();
+    let store = DynamoStore::new(aws_sdk_dynamodb::Client::from_conf(config), TEST_TABLE);
+    let error = store.load(&SessionId::generate()).await.unwrap_err();
+    assert!(matches!(error, StoreError::Backend(_)), "{error:?}");
+    assert_eq!(SessionError::from(error).http_status(), 500);
+}
