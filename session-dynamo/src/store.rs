@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::types::AttributeValue;
 use session_core::{Record, SessionId, SessionStore, StoreError};
 use time::OffsetDateTime;
@@ -149,12 +150,26 @@ fn now() -> AttributeValue {
     epoch(OffsetDateTime::now_utc())
 }
 
-/// Whether an SDK error is a failed condition, the one error that is an answer, not a fault.
-fn condition_failed<E, R>(error: &aws_sdk_dynamodb::error::SdkError<E, R>) -> bool
+/// The outcome of a conditional write: `Ok(())` when it was carried out, `if_condition_failed`
+/// when its condition did not hold (an answer, not a fault), the store error otherwise.
+fn conditional<O, E, R>(
+    result: Result<O, SdkError<E, R>>,
+    if_condition_failed: Result<(), StoreError>,
+) -> Result<(), StoreError>
 where
-    E: aws_sdk_dynamodb::error::ProvideErrorMetadata,
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: fmt::Debug + Send + Sync + 'static,
 {
-    error.as_service_error().and_then(|e| e.code()) == Some("ConditionalCheckFailedException")
+    match result {
+        Ok(_) => Ok(()),
+        Err(error)
+            if error.as_service_error().and_then(|e| e.code())
+                == Some("ConditionalCheckFailedException") =>
+        {
+            if_condition_failed
+        }
+        Err(error) => Err(store_error(error)),
+    }
 }
 
 /// The record an item holds.
@@ -217,11 +232,7 @@ impl SessionStore for DynamoStore {
                 .expression_attribute_values(":now", now())
                 .send()
                 .await;
-            match result {
-                Ok(_) => Ok(()),
-                Err(error) if condition_failed(&error) => Err(StoreError::IdCollision),
-                Err(error) => Err(store_error(error)),
-            }
+            conditional(result, Err(StoreError::IdCollision))
         })
         .await
     }
@@ -246,11 +257,7 @@ impl SessionStore for DynamoStore {
                 .expression_attribute_values(":now", now())
                 .send()
                 .await;
-            match result {
-                Ok(_) => Ok(version),
-                Err(error) if condition_failed(&error) => Err(StoreError::Conflict),
-                Err(error) => Err(store_error(error)),
-            }
+            conditional(result, Err(StoreError::Conflict)).map(|()| version)
         })
         .await
     }
@@ -271,12 +278,8 @@ impl SessionStore for DynamoStore {
                 .expression_attribute_values(":now", now())
                 .send()
                 .await;
-            match result {
-                // A record that is gone, or expired, stays so.
-                Ok(_) => Ok(()),
-                Err(error) if condition_failed(&error) => Ok(()),
-                Err(error) => Err(store_error(error)),
-            }
+            // A record that is gone, or expired, stays so.
+            conditional(result, Ok(()))
         })
         .await
     }
@@ -304,11 +307,7 @@ impl SessionStore for DynamoStore {
                     )
                     .expression_attribute_values(":now", now());
             }
-            match request.send().await {
-                Ok(_) => Ok(()),
-                Err(error) if condition_failed(&error) => Err(StoreError::Conflict),
-                Err(error) => Err(store_error(error)),
-            }
+            conditional(request.send().await, Err(StoreError::Conflict))
         })
         .await
     }
