@@ -100,6 +100,35 @@ impl DynamoStore {
             .await
     }
 
+    /// A `PutItem` of `item` on `condition`, which may use `#idx`, `#ttl`, `#version` and
+    /// `:now` besides `values`; `if_condition_failed` when the condition does not hold.
+    async fn put_if<const N: usize>(
+        &self,
+        item: HashMap<String, AttributeValue>,
+        condition: &str,
+        values: [(&str, AttributeValue); N],
+        if_condition_failed: StoreError,
+    ) -> Result<(), StoreError> {
+        let mut values: HashMap<String, AttributeValue> =
+            values.into_iter().map(|(name, value)| (name.to_owned(), value)).collect();
+        values.insert(":now".to_owned(), now());
+        self.bounded("PutItem", async {
+            let result = self
+                .client()
+                .await
+                .put_item()
+                .table_name(&self.table)
+                .set_item(Some(item))
+                .condition_expression(condition)
+                .set_expression_attribute_names(Some(names_in(condition)))
+                .set_expression_attribute_values(Some(values))
+                .send()
+                .await;
+            conditional(result, Err(if_condition_failed))
+        })
+        .await
+    }
+
     /// Runs one operation under the store's timeout.
     async fn bounded<T>(
         &self,
@@ -136,6 +165,16 @@ fn item(
         (CREATED_ATTRIBUTE.to_owned(), epoch(record.created_at)),
         (DATA_ATTRIBUTE.to_owned(), AttributeValue::M(data)),
     ]))
+}
+
+/// The attribute names of the `#` placeholders `expression` uses; DynamoDB refuses names an
+/// expression does not use.
+fn names_in(expression: &str) -> HashMap<String, String> {
+    [("#idx", ID_ATTRIBUTE), ("#ttl", TTL_ATTRIBUTE), ("#version", VERSION_ATTRIBUTE)]
+        .into_iter()
+        .filter(|(placeholder, _)| expression.contains(placeholder))
+        .map(|(placeholder, name)| (placeholder.to_owned(), name.to_owned()))
+        .collect()
 }
 
 fn key(id: &SessionId) -> AttributeValue {
@@ -217,49 +256,17 @@ impl SessionStore for DynamoStore {
     }
 
     async fn create(&self, id: &SessionId, record: &Record) -> Result<(), StoreError> {
-        let item = item(id, record, record.version)?;
-        self.bounded("PutItem", async {
-            let result = self
-                .client()
-                .await
-                .put_item()
-                .table_name(&self.table)
-                .set_item(Some(item))
-                // An expired item DynamoDB has not deleted yet is free, as if it were gone.
-                .condition_expression("attribute_not_exists(#idx) OR #ttl <= :now")
-                .expression_attribute_names("#idx", ID_ATTRIBUTE)
-                .expression_attribute_names("#ttl", TTL_ATTRIBUTE)
-                .expression_attribute_values(":now", now())
-                .send()
-                .await;
-            conditional(result, Err(StoreError::IdCollision))
-        })
-        .await
+        // An expired item DynamoDB has not deleted yet is free, as if it were gone.
+        let condition = "attribute_not_exists(#idx) OR #ttl <= :now";
+        self.put_if(item(id, record, record.version)?, condition, [], StoreError::IdCollision).await
     }
 
     async fn save(&self, id: &SessionId, record: &Record) -> Result<u64, StoreError> {
         let version = record.version + 1;
-        let item = item(id, record, version)?;
-        self.bounded("PutItem", async {
-            let result = self
-                .client()
-                .await
-                .put_item()
-                .table_name(&self.table)
-                .set_item(Some(item))
-                .condition_expression("#version = :loaded AND #ttl > :now")
-                .expression_attribute_names("#version", VERSION_ATTRIBUTE)
-                .expression_attribute_names("#ttl", TTL_ATTRIBUTE)
-                .expression_attribute_values(
-                    ":loaded",
-                    AttributeValue::N(record.version.to_string()),
-                )
-                .expression_attribute_values(":now", now())
-                .send()
-                .await;
-            conditional(result, Err(StoreError::Conflict)).map(|()| version)
-        })
-        .await
+        let loaded = (":loaded", AttributeValue::N(record.version.to_string()));
+        let condition = "#version = :loaded AND #ttl > :now";
+        self.put_if(item(id, record, version)?, condition, [loaded], StoreError::Conflict).await?;
+        Ok(version)
     }
 
     async fn touch(&self, id: &SessionId, expires_at: OffsetDateTime) -> Result<(), StoreError> {
